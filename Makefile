@@ -1,0 +1,52 @@
+# Trở Về — the two commands are `make run` and `make test`; see README.md.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+# Django 6.1 needs Python 3.12 or newer: take the first one found.
+PYTHON ?= $(shell for p in python3.13 python3.12 $$(ls -d /root/.pyenv/versions/3.1[23]*/bin/python3 /usr/local/bin/python3.1[23] 2>/dev/null); do \
+  if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$p; break; fi; done)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run serve test lint messages migrate reference demo clean
+
+setup: $(VENV)/.installed messages migrate reference demo
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+	@test -n "$(PYTHON)" || { echo "trove: Python 3.12 or newer is needed (Django 6.1); install python3.12 and retry."; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+messages: $(VENV)/.installed
+	$(MANAGE) compilemessages --ignore=.venv --verbosity 0
+
+migrate: $(VENV)/.installed
+	$(MANAGE) migrate --no-input --verbosity 0
+
+reference: migrate
+	$(MANAGE) load_reference_data
+
+demo: reference
+	$(MANAGE) seed_demo --if-empty
+
+run: setup
+	@echo ""
+	@echo "  Trở Về is at http://$(HOST):$(PORT)/"
+	@echo "  Demo sign-ins (password: demo): admin intake verifier caseworker supervisor statistician coordinator auditor outsider"
+	@echo ""
+	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+
+serve: setup
+	$(MANAGE) collectstatic --no-input --verbosity 0
+	STATIC_MANIFEST=1 DEBUG=0 $(BIN)/gunicorn trove.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+
+test: $(VENV)/.installed messages
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) staticfiles
