@@ -13,3 +13,11 @@ from django.core.management import call_command
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_reference_data", verbosity=0)
+
+
+@pytest.fixture
+def personas(db):
+    """The test personas (trove.core.testing) for pytest-style tests."""
+    from trove.core.testing import make_personas
+
+    return make_personas()

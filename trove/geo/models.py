@@ -66,7 +66,9 @@ class AdminUnit(models.Model):
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     # Lower-case, without diacritics (đ -> d), of the name and the names above it: what name search matches.
-    search_text = models.CharField(max_length=300, editable=False)
+    search_text = models.CharField(_("search text"), max_length=300, editable=False)
+    # The short name in the same form ("tan ho co"), so that search can rank a unit's own name above its parents'.
+    search_name = models.CharField(_("search name"), max_length=100, editable=False, db_index=True)
 
     objects = AdminUnitQuerySet.as_manager()
 
@@ -84,13 +86,30 @@ class AdminUnit(models.Model):
     def key(self) -> str:
         return f"{self.unit_set}:{self.code}"
 
+    @property
+    def full_name(self) -> str:
+        """The name with those above it, such as "Xã Tân Hộ Cơ, Huyện Tân Hồng, Tỉnh Đồng Tháp".
+
+        Load units with ``select_related("parent__parent")`` to build it without further queries.
+        """
+        from trove.geo.selectors import full_name
+
+        return full_name(self)
+
 
 class UnitSuccession(models.Model):
     """One legacy unit's share in one 2025 unit. A legacy commune split between several 2025 communes has several
-    rows; ``is_default`` marks the one to use when only one answer fits (the package's default new ward)."""
+    rows; ``is_default`` marks the one to use when only one answer fits (the package's default new ward).
 
-    legacy_unit = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, related_name="successors_rows")
-    new_unit = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, related_name="predecessor_rows")
+    Besides communes, each legacy province has one row to its 2025 province, and the five island districts that had no
+    communes (Bạch Long Vĩ, Cồn Cỏ, Hoàng Sa, Lý Sơn, Côn Đảo) have one row each to the special zone they became."""
+
+    legacy_unit = models.ForeignKey(
+        AdminUnit, verbose_name=_("legacy unit"), on_delete=models.CASCADE, related_name="successors_rows"
+    )
+    new_unit = models.ForeignKey(
+        AdminUnit, verbose_name=_("2025 unit"), on_delete=models.CASCADE, related_name="predecessor_rows"
+    )
     is_default = models.BooleanField(_("default successor"), default=False)
 
     class Meta:
@@ -99,6 +118,9 @@ class UnitSuccession(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["legacy_unit", "new_unit"], name="geo_succession_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.legacy_unit.key} → {self.new_unit.key}"
 
 
 class Country(models.Model):
@@ -116,6 +138,7 @@ class Country(models.Model):
 
     @property
     def name(self) -> str:
+        """The name in the language of the request: English for English, Vietnamese otherwise."""
         from django.utils.translation import get_language
 
         return self.name_en if (get_language() or "vi").startswith("en") else self.name_vi

@@ -1,0 +1,28 @@
+"""Load every app's reference data: what a new installation, `make setup` and the test session need.
+
+Each loader compares and writes only the difference, so running this again after a package upgrade is safe. An app
+that gains reference data adds its loader to LOADERS.
+"""
+
+import time
+from collections.abc import Callable
+
+from django.core.management.base import BaseCommand
+
+from trove.geo.loading import load_countries, load_units
+
+LOADERS: list[tuple[str, Callable[[], object]]] = [
+    ("units", load_units),
+    ("countries", load_countries),
+]
+
+
+class Command(BaseCommand):
+    help = "Load all reference data (administrative units, countries, …); safe to run again."
+
+    def handle(self, *args, **options) -> None:
+        for name, loader in LOADERS:
+            started = time.monotonic()
+            report = loader()
+            if options["verbosity"] > 0:
+                self.stdout.write(f"{name} ({time.monotonic() - started:.1f}s): {report}")
