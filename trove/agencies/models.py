@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trove.geo.models import AdminUnit
+from trove.geo.search import normalise
 
 
 class AgencyType(models.TextChoices):
@@ -94,6 +95,9 @@ class Agency(Dated):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Name and short name in the form trove.geo.search.normalise gives (lower case, no diacritics, đ -> d), kept up to
+    # date by save(), so that "cong an" finds "Công an tỉnh Đồng Tháp" with a database filter instead of a Python scan.
+    search_text = models.CharField(_("search text"), max_length=300, editable=False, blank=True, db_index=True)
 
     objects = DatedQuerySet.as_manager()
 
@@ -114,12 +118,34 @@ class Agency(Dated):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = agency_search_text(self.name, self.short_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "short_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("agencies:detail", args=[self.pk])
 
 
+def agency_search_text(name: str, short_name: str) -> str:
+    """What directory search matches: the name and the short name, normalised, cut to fit the column."""
+    return normalise(f"{name} {short_name}")[:300]
+
+
+class MembershipQuerySet(DatedQuerySet):
+    def current(self, day: datetime.date | None = None) -> MembershipQuerySet:
+        """Memberships valid on ``day`` that no administrator has ended."""
+        return super().current(day).filter(ended_at__isnull=True)
+
+
 class Membership(Dated):
-    """A user's role in an agency, over an admin unit and what lies under it, for a period."""
+    """A user's role in an agency, over an admin unit and what lies under it, for a period.
+
+    ``valid_to`` is the planned end; ``ended_at`` is set when an administrator removes the member, which takes effect
+    at once and keeps the row as history.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
                              related_name="memberships")
@@ -127,8 +153,11 @@ class Membership(Dated):
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     scope_unit = models.ForeignKey(AdminUnit, verbose_name=_("scope"), on_delete=models.PROTECT,
                                    related_name="memberships")
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("ended by"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
 
-    objects = DatedQuerySet.as_manager()
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")
