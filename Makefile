@@ -9,9 +9,12 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$(ls -d /root/.pyenv/versions/
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run serve test lint messages migrate reference demo clean
+.PHONY: setup setup-env run serve test lint messages migrate reference demo clean
 
-setup: $(VENV)/.installed messages migrate reference demo
+setup: setup-env migrate reference demo
+
+# The environment alone: packages and compiled translations (what `make test` needs).
+setup-env: $(VENV)/.installed messages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@test -n "$(PYTHON)" || { echo "trove: Python 3.12 or newer is needed (Django 6.1); install python3.12 and retry."; exit 1; }
@@ -42,7 +45,7 @@ serve: setup
 	$(MANAGE) collectstatic --no-input --verbosity 0
 	STATIC_MANIFEST=1 DEBUG=0 $(BIN)/gunicorn trove.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
-test: $(VENV)/.installed messages
+test: setup-env
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed

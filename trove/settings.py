@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from trove.env import database_from_url, envbool, envint, envlist, envstr, random_secret, secret
@@ -23,6 +24,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
 ]
@@ -35,8 +39,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "trove.core.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "trove.urls"
@@ -77,10 +84,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Vietnamese first, English second. Source strings are English; locale/vi holds the Vietnamese.
+# Vietnamese first, English second. Source strings are English; each app's locale/vi holds the Vietnamese.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -96,14 +102,26 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Without collected files (development, tests) WhiteNoise serves straight from the apps' static folders.
+WHITENOISE_USE_FINDERS = not envbool("STATIC_MANIFEST", False)
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
 
-EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
-EMAIL_PORT = envint("EMAIL_PORT", 25)
-EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+# Outgoing mail (Django 6.1 MAILERS). The console backend prints mail until EMAIL_BACKEND says otherwise.
+_email_backend = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS = {
+    "default": {
+        "BACKEND": _email_backend,
+        "OPTIONS": {
+            "host": envstr("EMAIL_HOST", "localhost"),
+            "port": envint("EMAIL_PORT", 25),
+            "username": envstr("EMAIL_HOST_USER"),
+            "password": envstr("EMAIL_HOST_PASSWORD"),
+            "use_tls": envbool("EMAIL_USE_TLS", False),
+        }
+        if _email_backend.endswith("smtp.EmailBackend")
+        else {},
+    }
+}
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "tro-ve@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -115,6 +133,28 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Only our own scripts, styles and images: an injected <script> or inline handler does not run.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Sign-in protection (docs/security.md). Failures are counted per account and per network address.
+LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+LOGIN_FAILURE_WINDOW_MINUTES = envint("LOGIN_FAILURE_WINDOW_MINUTES", 15)
+LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
+# Demo installations may let people sign in without a second factor; the banner says so. Never set in production.
+DEMO_SKIP_TWO_FACTOR = envbool("DEMO_SKIP_TWO_FACTOR", False)
+OTP_TOTP_ISSUER = "Trở Về"
+# How long break-the-glass access to a record outside one's scope lasts.
+BREAK_GLASS_HOURS = envint("BREAK_GLASS_HOURS", 4)
 if not DEBUG:
     SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -132,3 +172,22 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
 }
+
+# --- Identity encryption and blind indexes (trove.core.crypto, DESIGN §4) --------------------------------------------
+# FIELD_ENCRYPTION_KEYS: Fernet keys separated by commas; the first encrypts, all decrypt. To rotate, put a new key in
+# front, run `manage.py rotate_keys`, then remove the old key. BLIND_INDEX_KEY keys the HMAC of exact look-ups. Both are
+# generated into var/ on first use, like SECRET_KEY.
+import sys  # noqa: E402
+
+from trove.core.crypto import generate_blind_index_key, generate_fernet_key  # noqa: E402
+
+FIELD_ENCRYPTION_KEYS = [
+    key.strip()
+    for key in secret("FIELD_ENCRYPTION_KEYS", VAR_DIR, generate=generate_fernet_key).split(",")
+    if key.strip()
+]
+BLIND_INDEX_KEY = secret("BLIND_INDEX_KEY", VAR_DIR, generate=generate_blind_index_key)
+# Encrypted fields need a model to be tested before any real model uses them; the test-only app provides those models
+# (its tables are created by the test runner) and is never installed outside a pytest run.
+if "pytest" in sys.modules:
+    INSTALLED_APPS.append("trove.core.testapp")

@@ -2,15 +2,20 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from trove.core import audit_views
+from trove.core import auth_views as signin_views
 from trove.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("signin/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("signin/", signin_views.SignInView.as_view(), name="login"),
     path("signout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/two-factor/", signin_views.two_factor_verify, name="two_factor_verify"),
+    path("account/two-factor/enrol/", signin_views.two_factor_enrol, name="two_factor_enrol"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("geo/", include("trove.geo.urls")),
     path("agencies/", include("trove.agencies.urls")),
+    path("audit/", audit_views.audit_log, name="audit_log"),
     path("admin/", admin.site.urls),
 ]

@@ -6,3 +6,7 @@ class CoreConfig(AppConfig):
     name = "trove.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        # Connects the sign-in signal handlers (audit and lockout).
+        from trove.core import signin  # noqa: F401

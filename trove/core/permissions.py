@@ -1,0 +1,62 @@
+"""Named permissions and the roles that hold them (DESIGN §4).
+
+This table is the one place that says what a role may do. A membership grants its role's permissions within the
+membership's agency, scope unit and validity dates; the access policy (``trove.core.policy``) applies them to records.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from trove.agencies.models import Role
+
+PERMISSIONS = {
+    "case.view": _("See cases"),
+    "case.view_identity": _("See who a person is (names, birth date, ID numbers, addresses, phone, relatives)"),
+    "case.create": _("Receive a person and open a case"),
+    "case.edit": _("Change a case"),
+    "case.decide": _("Decide on identification"),
+    "support.record": _("Record support given"),
+    "support.approve": _("Approve support"),
+    "referral.send": _("Refer a person to a service"),
+    "referral.receive": _("Accept and handle referrals"),
+    "tip.record": _("Record and handle tips"),
+    "report.view_aggregate": _("See statistics (small counts hidden)"),
+    "report.view_exact": _("See exact statistics"),
+    "export.identifiable": _("Export data that identifies people"),
+    "plan.view": _("See plans"),
+    "plan.manage": _("Write plans and record activities"),
+    "audit.view": _("Read the audit log"),
+    "admin.users": _("Manage the agency's members"),
+    "access.break_glass": _("Open a record outside one's scope in an emergency"),
+    # Not an action on a record but a reach: the member's role applies to every record in their scope unit.
+    "scope.supervise": _("Oversee every record in one's scope"),
+}
+
+_CASE_READ = {"case.view", "case.view_identity", "plan.view", "report.view_aggregate"}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.INTAKE_OFFICER: frozenset(_CASE_READ | {"case.create", "case.edit", "support.record", "referral.send",
+                                                 "tip.record"}),
+    Role.VERIFIER: frozenset(_CASE_READ | {"case.edit", "case.decide", "tip.record"}),
+    Role.CASEWORKER: frozenset(_CASE_READ | {"case.create", "case.edit", "support.record", "referral.send",
+                                             "referral.receive"}),
+    Role.SUPERVISOR: frozenset(_CASE_READ | {"case.edit", "case.decide", "support.approve", "referral.send",
+                                             "referral.receive", "report.view_exact", "access.break_glass",
+                                             "scope.supervise", "tip.record"}),
+    Role.STATISTICIAN: frozenset({"report.view_aggregate", "report.view_exact", "plan.view"}),
+    Role.PLAN_COORDINATOR: frozenset({"plan.view", "plan.manage", "report.view_aggregate"}),
+    Role.AUDITOR: frozenset({"audit.view", "case.view", "report.view_aggregate"}),
+    Role.ADMINISTRATOR: frozenset({"admin.users", "plan.view", "report.view_aggregate"}),
+    Role.OBSERVER: frozenset({"case.view", "plan.view", "report.view_aggregate"}),
+}
+
+
+def role_permissions(role: str) -> frozenset[str]:
+    return ROLE_PERMISSIONS.get(role, frozenset())
+
+
+def roles_with(permission: str) -> list[str]:
+    return [role for role, granted in ROLE_PERMISSIONS.items() if permission in granted]
+
+
+# Roles that can see identity data must sign in with a second factor (DESIGN §4).
+TWO_FACTOR_ROLES = frozenset(roles_with("case.view_identity"))
