@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from trove.core import audit_views
+from trove.core import access_views, audit_views
 from trove.core import auth_views as signin_views
 from trove.core import views as core_views
 
@@ -17,5 +17,6 @@ urlpatterns = [
     path("geo/", include("trove.geo.urls")),
     path("agencies/", include("trove.agencies.urls")),
     path("audit/", audit_views.audit_log, name="audit_log"),
+    path("access/<str:label>/<int:pk>/break-glass/", access_views.break_glass, name="break_glass"),
     path("admin/", admin.site.urls),
 ]

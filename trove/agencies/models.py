@@ -83,6 +83,16 @@ class Dated(models.Model):
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
 
+def dates_ordered(name: str) -> models.CheckConstraint:
+    """The database refuses a period that ends before it starts."""
+    return models.CheckConstraint(
+        condition=models.Q(valid_to__isnull=True)
+        | models.Q(valid_from__isnull=True)
+        | models.Q(valid_to__gte=models.F("valid_from")),
+        name=name,
+    )
+
+
 class Agency(Dated):
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=80, blank=True)
@@ -106,12 +116,7 @@ class Agency(Dated):
         verbose_name_plural = _("agencies")
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(valid_to__isnull=True)
-                | models.Q(valid_from__isnull=True)
-                | models.Q(valid_to__gte=models.F("valid_from")),
-                name="agencies_agency_dates_ordered",
-            ),
+            dates_ordered("agencies_agency_dates_ordered"),
         ]
         indexes = [models.Index(fields=["agency_type", "unit"])]
 
@@ -163,12 +168,7 @@ class Membership(Dated):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(valid_to__isnull=True)
-                | models.Q(valid_from__isnull=True)
-                | models.Q(valid_to__gte=models.F("valid_from")),
-                name="agencies_membership_dates_ordered",
-            ),
+            dates_ordered("agencies_membership_dates_ordered"),
         ]
         indexes = [models.Index(fields=["user", "agency"])]
 

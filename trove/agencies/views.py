@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_POST
 from trove.agencies import actions
 from trove.agencies.forms import DirectoryFilterForm, MemberAddForm
 from trove.agencies.models import Agency, Membership
-from trove.core.models import User
 from trove.agencies.selectors import (
     can_see_members,
     current_members,
@@ -20,6 +19,7 @@ from trove.agencies.selectors import (
     find_unit,
     memberships_of,
 )
+from trove.core.models import User
 from trove.geo.models import UnitSet
 from trove.geo.selectors import current_units_for
 
