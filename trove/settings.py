@@ -145,6 +145,9 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# Our own reverse proxies (addresses or networks); only their X-Forwarded-For is believed (trove/core/net.py).
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", [])
+
 # Sign-in protection (docs/security.md). Failures are counted per account and per network address.
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", 20)

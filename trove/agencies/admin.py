@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from trove.agencies.models import Agency, Membership
+from trove.core.admin_audit import AuditedAdmin
 from trove.geo.search import MAX_QUERY_LENGTH, normalise
 
 
@@ -21,7 +22,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(AuditedAdmin):
     list_display = ["name", "agency_type", "unit", "valid_from", "valid_to"]
     list_filter = ["agency_type"]
     list_select_related = ["unit"]
@@ -40,7 +41,7 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdmin):
     list_display = ["user", "agency", "role", "scope_unit", "valid_from", "valid_to"]
     list_filter = ["role"]
     list_select_related = ["user", "agency", "scope_unit"]

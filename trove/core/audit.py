@@ -8,7 +8,6 @@ that is encrypted on the recorded object's model.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -20,6 +19,7 @@ from django.utils import timezone
 from trove.core.crypto import mask
 from trove.core.fields import encrypted_fields
 from trove.core.models.audit import GENESIS_HASH, USER_AGENT_LENGTH, AuditEntry
+from trove.core.net import client_address
 
 __all__ = ["diff", "record"]
 
@@ -67,7 +67,7 @@ def record(
         object_id=str(object_id),
         changes=changes,
         reason=reason,
-        ip_address=_client_ip(request),
+        ip_address=client_address(request),
         user_agent=_user_agent(request),
     )
     database = router.db_for_write(AuditEntry)
@@ -133,19 +133,6 @@ def _mask_encrypted(changes: dict, obj: Model | None) -> dict:
 def _json_safe(changes: dict) -> dict:
     # Dates, decimals and UUIDs become text now, so the hashed content is exactly what the database gives back.
     return json.loads(json.dumps(changes, cls=DjangoJSONEncoder, ensure_ascii=False))
-
-
-def _client_ip(request: HttpRequest | None) -> str | None:
-    """The address that connected. The reverse proxy must pass the client's address as REMOTE_ADDR."""
-    if request is None:
-        return None
-    value = request.META.get("REMOTE_ADDR", "")
-    try:
-        address = ipaddress.ip_address(value.strip())
-    except ValueError:
-        return None
-    field = AuditEntry._meta.get_field("ip_address")
-    return field.to_python(str(address))
 
 
 def _user_agent(request: HttpRequest | None) -> str:

@@ -184,3 +184,14 @@ def audit_entries_visible_to(user) -> models.QuerySet:
         people = Membership.objects.filter(agency__in=agencies).values("user_id")
         condition |= models.Q(agency_id__in=agencies) | models.Q(agency_id__isnull=True, actor_id__in=people)
     return AuditEntry.objects.filter(condition)
+
+
+def reveal_identity(user, obj: AgencyOwned, *, request=None) -> bool:
+    """Whether to show who the person behind ``obj`` is. Each yes is recorded in the audit log as ``identity.view``;
+    a no means the page shows the case code and pseudonym only."""
+    from trove.core import audit
+
+    if not can(user, "case.view_identity", obj):
+        return False
+    audit.record("identity.view", actor=user, request=request, obj=obj)
+    return True

@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import datetime
 import io
-import ipaddress
 import math
 from dataclasses import dataclass
 
@@ -34,6 +33,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from trove.core import audit
 from trove.core.models import Installation, SignInFailure, User
+from trove.core.net import client_address
 from trove.core.permissions import TWO_FACTOR_ROLES
 
 RECOVERY_CODE_COUNT = 10
@@ -45,21 +45,6 @@ RECOVERY_DEVICE_NAME = "recovery codes"
 
 def normalise_username(username: str | None) -> str:
     return (username or "").strip().lower()[:150]
-
-
-def client_address(request: HttpRequest | None) -> str | None:
-    """The address the request came from, as the server saw it.
-
-    This is ``REMOTE_ADDR`` only: a client can write any ``X-Forwarded-For`` it likes, and trusting it would let an
-    attacker escape the per-address limit. Behind a reverse proxy the proxy must set ``REMOTE_ADDR`` (docs/deploy.md).
-    """
-    if request is None:
-        return None
-    value = request.META.get("REMOTE_ADDR", "")
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:
-        return None
 
 
 # Lockout ----------------------------------------------------------------------------------------------------------

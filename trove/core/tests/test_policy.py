@@ -197,3 +197,21 @@ def test_agency_type_codes_cover_the_glossary():
                 "womens_union", "procuracy", "court", "justice", "legal_aid", "fatherland_front", "social_facility",
                 "victim_facility"}
     assert glossary <= set(AgencyType.values)
+
+
+class IdentityTests(PolicyTestCase):
+    def test_identity_is_revealed_to_roles_allowed_to_see_it_and_every_view_is_audited(self):
+        from trove.core.models import AuditEntry
+
+        self.assertTrue(policy.reveal_identity(self.p.owner, self.dossier))
+        self.assertTrue(policy.reveal_identity(self.p.supervisor, self.dossier))
+        viewers = list(AuditEntry.objects.filter(action="identity.view", object_id=str(self.dossier.pk))
+                       .values_list("actor_username", flat=True))
+        self.assertEqual(viewers, ["p_owner", "p_supervisor"])
+
+    def test_identity_stays_hidden_from_read_only_members_auditors_and_outsiders(self):
+        from trove.core.models import AuditEntry
+
+        for persona in (self.p.readonly, self.p.auditor, self.p.outsider, self.p.statistician):
+            self.assertFalse(policy.reveal_identity(persona, self.dossier), persona.username)
+        self.assertFalse(AuditEntry.objects.filter(action="identity.view").exists())
