@@ -42,7 +42,7 @@ run: setup
 	DEBUG=1 DEMO_SKIP_TWO_FACTOR=1 $(MANAGE) runserver $(HOST):$(PORT)
 
 serve: setup
-	$(MANAGE) collectstatic --no-input --verbosity 0
+	STATIC_MANIFEST=1 $(MANAGE) collectstatic --no-input --verbosity 0
 	STATIC_MANIFEST=1 DEBUG=0 $(BIN)/gunicorn trove.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
 test: setup-env
