@@ -148,9 +148,11 @@ def test_it_changes_no_country_when_loaded_again():
 
 def test_it_prints_one_line_per_loader(capsys):
     call_command("load_reference_data")
+    from trove.core.management.commands.load_reference_data import LOADERS
+
     lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == 2
-    assert lines[0].startswith("units") and lines[1].startswith("countries")
+    assert len(lines) == len(LOADERS)
+    assert [line.split(" ")[0] for line in lines] == [name for name, _loader in LOADERS]
 
 
 def test_it_is_silent_at_verbosity_zero(capsys):

@@ -10,10 +10,12 @@ from collections.abc import Callable
 from django.core.management.base import BaseCommand
 
 from trove.geo.loading import load_countries, load_units
+from trove.rules.loading import load_rules
 
 LOADERS: list[tuple[str, Callable[[], object]]] = [
     ("units", load_units),
     ("countries", load_countries),
+    ("rules", load_rules),
 ]
 
 
