@@ -53,3 +53,13 @@ lint: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) staticfiles
+
+# Duplicate-matching benchmark (docs/benchmarks.md): Splink and DuckDB go into the venv from requirements-bench.txt
+# only here. Runs on the database DATABASE_URL names; give BENCH_SIZES to change the sizes.
+BENCH_SIZES ?= 10000 100000
+.PHONY: bench
+bench: setup-env
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	$(MANAGE) migrate --no-input --verbosity 0
+	$(MANAGE) load_reference_data
+	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES)

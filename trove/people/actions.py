@@ -1,0 +1,105 @@
+"""Creating and changing persons. Identity is validated, encrypted, indexed and tokenised in one place."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from trove.core import audit
+from trove.people import validation
+from trove.people.identity import index_identity, refresh_name_tokens
+from trove.people.models import DatePrecision, Person, Sex
+
+
+@dataclass
+class PersonData:
+    """One person's identity as a form or an import gives it, before it is saved."""
+
+    full_name: str
+    sex: str = Sex.UNKNOWN
+    birth_date: datetime.date | None = None
+    birth_precision: str = DatePrecision.DAY
+    birth_year: int | None = None
+    other_names: list[str] = field(default_factory=list)
+    citizen_id: str = ""
+    old_id: str = ""
+    passport: str = ""
+    phone: str = ""
+    home_address: str = ""
+    home_unit: object = None
+    current_address: str = ""
+    current_unit: object = None
+    father_name: str = ""
+    mother_name: str = ""
+    relatives: list[dict] = field(default_factory=list)
+    ethnicity: str = ""
+    nationality: object = None
+    languages: list[str] = field(default_factory=list)
+    education: str = ""
+    marital_status: str = ""
+
+    def cleaned(self, *, received_on: datetime.date | None = None) -> PersonData:
+        """A copy with normalised ID numbers and phone; raises ValidationError naming every bad field."""
+        errors: dict[str, list] = {}
+        values = dict(self.__dict__)
+        if not (self.full_name or "").strip():
+            errors["full_name"] = [ValidationError(_required_name())]
+        values["full_name"] = " ".join((self.full_name or "").split())
+        for name, cleaner in (("citizen_id", validation.clean_citizen_id), ("old_id", validation.clean_old_id),
+                              ("passport", validation.clean_passport), ("phone", validation.clean_phone)):
+            try:
+                values[name] = cleaner(getattr(self, name))
+            except ValidationError as error:
+                errors[name] = error.error_list
+        try:
+            validation.clean_birth_date(self.birth_date, not_after=received_on)
+        except ValidationError as error:
+            errors["birth_date"] = error.error_list
+        if self.birth_date is None and self.birth_year:
+            try:
+                validation.clean_birth_date(datetime.date(self.birth_year, 1, 1), not_after=received_on)
+            except ValidationError as error:
+                errors["birth_date"] = error.error_list
+        if errors:
+            raise ValidationError(errors)
+        return PersonData(**values)
+
+
+def _required_name() -> str:
+    from django.utils.translation import gettext
+
+    return gettext("Write the person's full name as they give it; an alias is fine if that is all there is.")
+
+
+def person_create(*, acting_user, data: PersonData, received_on: datetime.date | None = None, request=None) -> Person:
+    data = data.cleaned(received_on=received_on)
+    person = Person(
+        full_name=data.full_name, other_names=[name for name in data.other_names if name.strip()] or None,
+        birth_date=data.birth_date, birth_precision=data.birth_precision, birth_year=data.birth_year,
+        sex=data.sex or Sex.UNKNOWN, citizen_id=data.citizen_id, old_id=data.old_id, passport=data.passport,
+        phone=data.phone, home_address=data.home_address, home_unit=data.home_unit,
+        current_address=data.current_address, current_unit=data.current_unit, father_name=data.father_name,
+        mother_name=data.mother_name, relatives=data.relatives or None, ethnicity=data.ethnicity,
+        nationality=data.nationality, languages=data.languages, created_by=acting_user,
+        **({"education": data.education} if data.education else {}),
+        **({"marital_status": data.marital_status} if data.marital_status else {}),
+    )
+    index_identity(person)
+    with transaction.atomic():
+        person.save()
+        refresh_name_tokens(person)
+        refresh_match_keys(person)
+        audit.record("person.create", actor=acting_user, request=request, obj=person)
+    return person
+
+
+def refresh_match_keys(person: Person) -> None:
+    """Recompute the duplicate-matching keys, when the matching module keeps any."""
+    try:
+        from trove.people.matching import refresh_match_keys as refresh
+    except ImportError:
+        return
+    refresh(person)
