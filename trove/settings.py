@@ -19,6 +19,9 @@ INSTALLED_APPS = [
     "trove.core",
     "trove.geo",
     "trove.agencies",
+    "trove.rules",
+    "trove.people",
+    "trove.cases",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -105,6 +108,13 @@ STORAGES = {
 # Without collected files (development, tests) WhiteNoise serves straight from the apps' static folders.
 WHITENOISE_USE_FINDERS = not envbool("STATIC_MANIFEST", False)
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Case attachments: outside the web root, read only through the attachment view that asks the access policy.
+ATTACHMENTS_ROOT = Path(envstr("ATTACHMENTS_ROOT", str(VAR_DIR / "attachments")))
+ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_MB", 10) * 1024 * 1024
+ATTACHMENT_TYPES = {
+    "application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+}
 
 # Outgoing mail (Django 6.1 MAILERS). The console backend prints mail until EMAIL_BACKEND says otherwise.
 _email_backend = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -148,6 +148,8 @@ DEMO_USERS: list[DemoUser] = [
     DemoUser("outsider", "Lâm Văn Phúc", "ag_health", Role.CASEWORKER, "2025:91"),
 ]
 DEMO_USERNAMES = frozenset(user.username for user in DEMO_USERS)
+# The demo cases are received by the intake officer of this agency.
+INTAKE_AGENCY = "tan_hong_pc"
 
 
 def not_empty_reason() -> str | None:
@@ -215,6 +217,9 @@ def seed_demo() -> SeedResult:
                 scope_unit=units[definition.scope],
                 valid_from=SINCE_2025,
             )
+        from trove.cases.demo import seed_demo_cases
+
+        seed_demo_cases(intake_officer=User.objects.get(username="intake"), agency=agencies[INTAKE_AGENCY])
         installation = Installation.current()
         installation.demo_seeded_at = timezone.now()
         installation.save(update_fields=["demo_seeded_at"])

@@ -82,6 +82,9 @@ class AdminUnit(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
     @property
     def key(self) -> str:
         return f"{self.unit_set}:{self.code}"

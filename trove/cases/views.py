@@ -1,0 +1,163 @@
+"""The case list, the case page, and attaching and downloading files (issue 4, parts 4 and 5).
+
+Break-the-glass for a case outside one's scope lives at ``/access/cases.case/<id>/break-glass/`` (core); the case
+page itself answers 404 for any case the user may not see, so that it never tells whether a code exists.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from trove.agencies.selectors import find_unit
+from trove.cases import selectors
+from trove.cases.attachment_actions import attachment_add, attachment_read
+from trove.cases.attachments import check_size, content_disposition, download_name
+from trove.cases.models import CaseStatus, IntakeChannel
+from trove.core import policy
+
+PAGE_SIZE = 50
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Case code or name"), required=False, strip=True)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False,
+                               choices=[("", gettext_lazy("Any status")), *CaseStatus.choices])
+    channel = forms.ChoiceField(label=gettext_lazy("Channel"), required=False,
+                                choices=[("", gettext_lazy("Any channel")), *IntakeChannel.choices])
+    unit = forms.CharField(label=gettext_lazy("Administrative unit"), required=False, strip=True,
+                           help_text=gettext_lazy("A name such as Tân Hồng or tan hong, or a key such as 2025:82."))
+    agency = forms.TypedChoiceField(label=gettext_lazy("Owning agency"), required=False, coerce=int,
+                                    empty_value=None)
+    received_from = forms.DateField(label=gettext_lazy("Received from"), required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}))
+    received_to = forms.DateField(label=gettext_lazy("Received until"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, agencies=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [("", gettext_lazy("Any agency")), *((a.pk, a.name) for a in agencies)]
+
+
+class AttachmentForm(forms.Form):
+    # Empty files reach the action, which refuses them with the same message as every other bad file.
+    file = forms.FileField(label=gettext_lazy("File"), allow_empty_file=True)
+    description = forms.CharField(label=gettext_lazy("What it is"), max_length=200, required=False,
+                                  help_text=gettext_lazy("For example: handover record, medical certificate."))
+
+
+@login_required
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    if not policy.has_permission(request.user, "case.view"):
+        raise PermissionDenied
+    agencies = list(selectors.owning_agencies(request.user))
+    form = CaseFilterForm(request.GET or None, agencies=agencies)
+    # A field that does not validate (an unknown status in a hand-written URL) is left out; the others still filter.
+    data = form.cleaned_data if form.is_bound and form.is_valid() else getattr(form, "cleaned_data", {})
+    # A name means the unit valid today first ("Tân Hồng" is the 2025 commune, not the legacy district).
+    unit_choice = find_unit(data.get("unit", ""), on=timezone.localdate())
+    unit_not_found = bool(data.get("unit")) and unit_choice.unit is None
+    query = data.get("q", "")
+    name_search_refused = bool(query) and not selectors.looks_like_case_code(query) and not policy.has_permission(
+        request.user, "case.view_identity")
+    filters = selectors.CaseFilters(
+        status=data.get("status", ""), channel=data.get("channel", ""), unit=unit_choice.unit,
+        agency_id=data.get("agency"), received_from=data.get("received_from"), received_to=data.get("received_to"),
+        query=query,
+    )
+    cases = selectors.case_list(request.user, filters)
+    if unit_not_found or name_search_refused:
+        cases = cases.none()
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    names = selectors.names_shown(request.user, page.object_list, request=request)
+    rows = [(case, names.get(case.pk)) for case in page.object_list]
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "unit_choice": unit_choice,
+        "unit_not_found": unit_not_found,
+        "name_search_refused": name_search_refused,
+        "searched_code": query if selectors.looks_like_case_code(query) else "",
+        "filtered": any(data.get(name) for name in form.fields),
+    }
+    return render(request, "cases/list.html", context)
+
+
+def _detail(request: HttpRequest, code: str, *, upload_form: AttachmentForm | None = None,
+            status: int = 200) -> HttpResponse:
+    case, permissions = selectors.case_for_user(request.user, code)
+    # reveal_identity writes the identity.view audit entry, so it is asked once per page and only of those who may.
+    show_identity = "case.view_identity" in permissions and policy.reveal_identity(request.user, case,
+                                                                                     request=request)
+    intake = getattr(case, "intake", None)
+    can_edit = "case.edit" in permissions
+    context = {
+        "case": case,
+        "intake": intake,
+        "show_identity": show_identity,
+        "person": case.person if show_identity else None,
+        "documents": list(intake.documents.all()) if intake else [],
+        # Children are people too: their records are read (and decrypted) only for someone who may see identity.
+        "children": list(case.children.select_related("person") if show_identity else case.children.all()),
+        "events": [(event, selectors.describe_event(event)) for event in selectors.timeline(case)],
+        "attachments": list(case.attachments.select_related("uploaded_by").order_by("uploaded_at", "pk")),
+        "can_edit": can_edit,
+        "can_download": show_identity,
+        "upload_form": (upload_form or AttachmentForm()) if can_edit else None,
+        "max_bytes": settings.ATTACHMENT_MAX_BYTES,
+    }
+    return render(request, "cases/detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, code: str) -> HttpResponse:
+    return _detail(request, code)
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, code: str) -> HttpResponse:
+    case, _permissions = selectors.case_for_user(request.user, code, "case.edit")  # 404/403 before reading
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            check_size(upload.size)  # before reading it into memory
+            attachment_add(acting_user=request.user, case=case, name=upload.name, content=upload.read(),
+                           description=form.cleaned_data["description"], request=request)
+        except ValidationError as error:
+            form.add_error("file", error.messages)
+        else:
+            messages.success(request, _("The file is attached to the case."))
+            return redirect(case)
+    return _detail(request, code, upload_form=form, status=400)
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, code: str, attachment_id: int) -> HttpResponse:
+    case, _permissions = selectors.case_for_user(request.user, code, "case.view_identity")
+    attachment = case.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    attachment.case = case
+    content = attachment_read(acting_user=request.user, attachment=attachment, request=request)
+    name = download_name(attachment.original_name, attachment.content_type, f"{case.code}-{attachment.pk}")
+    response = HttpResponse(content, content_type=attachment.content_type)
+    response["Content-Disposition"] = content_disposition(name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
