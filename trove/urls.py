@@ -19,6 +19,7 @@ urlpatterns = [
     path("cases/intake/", include("trove.cases.intake_urls")),
     path("cases/", include("trove.cases.urls")),
     path("registries/", include("trove.people.urls")),
+    path("people/", include("trove.people.merge_urls")),
     path("audit/", audit_views.audit_log, name="audit_log"),
     path("access/<str:label>/<int:pk>/break-glass/", access_views.break_glass, name="break_glass"),
     path("admin/", admin.site.urls),

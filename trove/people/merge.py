@@ -71,10 +71,20 @@ def merge_persons(*, acting_user, survivor: Person, duplicate: Person, reason: s
     return merge
 
 
+def may_undo(user, merge: PersonMerge) -> bool:
+    """An administrator (``admin.users``) whose scope covers a case of either person."""
+    people = [merge.survivor_id, merge.duplicate_id]
+    for membership in policy.memberships_with(user, "admin.users"):
+        if Case.objects.filter(person_id__in=people).filter(policy.covered_units(membership.scope_unit)).exists():
+            return True
+    # The cases were moved to the survivor; after an undo some may point at the duplicate again.
+    return False
+
+
 def undo_merge(*, acting_user, merge: PersonMerge, reason: str, request=None) -> PersonMerge:
     """Put back exactly the rows the merge moved and make the duplicate a person of its own again."""
-    if not policy.has_permission(acting_user, "admin.users"):
-        raise PermissionDenied(_("Only an administrator may undo a merge."))
+    if not may_undo(acting_user, merge):
+        raise PermissionDenied(_("Only an administrator responsible for where these cases are may undo a merge."))
     if not (reason or "").strip():
         raise ValidationError(_("Give the reason for undoing this merge."))
     with transaction.atomic():

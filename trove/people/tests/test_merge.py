@@ -3,9 +3,10 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
+from trove.agencies.models import Role
 from trove.cases.models import AccompanyingChild, Case
 from trove.core.models import AuditEntry
-from trove.core.testing import PersonaTestCase
+from trove.core.testing import PersonaTestCase, _member, _user
 from trove.people.merge import merge_persons, undo_merge
 from trove.people.models import MissingPerson, Person, PersonMerge, SuspectedVictim
 
@@ -65,7 +66,9 @@ class MergeTests(PersonaTestCase):
 
     def test_only_an_administrator_may_undo(self):
         merge = self.merge()
-        for user in (self.p.owner, self.p.supervisor, self.p.readonly, self.p.outsider):
+        far_admin = _member(_user("p_far_admin", "Châu Văn Xa"), self.p.other_agency, Role.ADMINISTRATOR,
+                            self.p.other_province)
+        for user in (self.p.owner, self.p.supervisor, self.p.readonly, self.p.outsider, far_admin):
             with self.assertRaises(PermissionDenied):
                 undo_merge(acting_user=user, merge=merge, reason="no")
         self.duplicate.refresh_from_db()

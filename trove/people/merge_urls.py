@@ -1,0 +1,10 @@
+from django.urls import path
+
+from trove.people import merge_views
+
+app_name = "people_merge"
+urlpatterns = [
+    path("case/<str:code>/duplicates/", merge_views.duplicates, name="duplicates"),
+    path("merges/", merge_views.merge_list, name="list"),
+    path("merges/<int:pk>/undo/", merge_views.merge_undo, name="undo"),
+]
