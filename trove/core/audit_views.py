@@ -52,6 +52,4 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     elif form.is_bound:
         entries = entries.none()
     page = Paginator(entries.select_related("agency"), 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "core/audit_log.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, "core/audit_log.html", {"form": form, "page": page})
