@@ -18,9 +18,13 @@ urlpatterns = [
     path("agencies/", include("trove.agencies.urls")),
     path("cases/intake/", include("trove.cases.intake_urls")),
     path("cases/", include("trove.cases.urls")),
+    path("documents/", include("trove.documents.urls")),
+    path("verification/", include("trove.verification.urls")),
+    path("notifications/", include("trove.notifications.urls")),
     path("registries/", include("trove.people.urls")),
     path("people/", include("trove.people.merge_urls")),
     path("audit/", audit_views.audit_log, name="audit_log"),
     path("access/<str:label>/<int:pk>/break-glass/", access_views.break_glass, name="break_glass"),
+    path("access/case/<str:code>/break-glass/", access_views.break_glass_case, name="break_glass_case"),
     path("admin/", admin.site.urls),
 ]

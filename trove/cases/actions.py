@@ -32,6 +32,7 @@ from trove.core import audit, policy
 from trove.people import validation
 from trove.people.actions import PersonData, person_create
 from trove.people.models import Person
+from trove.verification.actions import open_verification
 
 
 @dataclass
@@ -172,4 +173,7 @@ def receive_person(
         audit.record("case.receive", actor=acting_user, request=request, agency=agency, obj=case,
                      changes={"status": [None, CaseStatus.RECEIVED], "channel": [None, intake.channel]})
         IntakeDraft.objects.filter(user=acting_user).delete()
+        # The steps of the law in force on the intake date, with their deadlines (issue 5): opened with the case, so
+        # that no case exists without its procedure.
+        open_verification(case=case, acting_user=acting_user, request=request)
     return case

@@ -85,7 +85,6 @@ def _candidates(user, form: IntakeForm) -> list[dict]:
     cases = list(Case.objects.filter(person_id__in=ids).select_related("owner_agency"))
     visible = set(policy.visible(user, Case.objects.filter(pk__in=[c.pk for c in cases]), "case.view_identity")
                   .values_list("pk", flat=True))
-    persons = {p.pk: p for p in Person.objects.filter(pk__in=ids)}
     shown = []
     for candidate in found:
         own = [case for case in cases if case.person_id == candidate.person_id]
@@ -95,7 +94,7 @@ def _candidates(user, form: IntakeForm) -> list[dict]:
             "score": candidate.score,
             "reasons": candidate.reasons,
             # Identity only where the user may already see it; otherwise who holds the records, to ask them.
-            "name": persons[candidate.person_id].full_name if known else "",
+            "name": candidate.person.full_name if known else "",
             "cases": known,
             "agencies": sorted({case.owner_agency.name for case in own if case.pk not in visible}),
         })

@@ -25,6 +25,8 @@ from trove.cases.attachment_actions import attachment_add, attachment_read
 from trove.cases.attachments import check_size, content_disposition, download_name
 from trove.cases.models import CaseStatus, IntakeChannel
 from trove.core import policy
+from trove.verification.events import describe_event as describe_verification_event
+from trove.verification.selectors import case_summary as verification_summary
 
 PAGE_SIZE = 50
 
@@ -111,7 +113,9 @@ def _detail(request: HttpRequest, code: str, *, upload_form: AttachmentForm | No
         "documents": list(intake.documents.all()) if intake else [],
         # Children are people too: their records are read (and decrypted) only for someone who may see identity.
         "children": list(case.children.select_related("person") if show_identity else case.children.all()),
-        "events": [(event, selectors.describe_event(event)) for event in selectors.timeline(case)],
+        "events": [(event, describe_verification_event(event) or selectors.describe_event(event))
+                   for event in selectors.timeline(case)],
+        "verification": verification_summary(case),
         "attachments": list(case.attachments.select_related("uploaded_by").order_by("uploaded_at", "pk")),
         "can_edit": can_edit,
         "can_download": show_identity,

@@ -7,6 +7,7 @@ leave no trace. Password fields are never recorded.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.files import File
 from django.db import models
 
 from trove.core import audit
@@ -17,6 +18,9 @@ NEVER_RECORDED = {"password", "password1", "password2", "usable_password"}
 def _value(value):
     if isinstance(value, models.Model):
         return str(value.pk)
+    if isinstance(value, File):
+        # An uploaded file is recorded by name, never by content.
+        return value.name
     if isinstance(value, (list, tuple, set)) or hasattr(value, "__iter__") and not isinstance(value, (str, bytes)):
         return [_value(item) for item in value]
     return value

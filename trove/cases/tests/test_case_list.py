@@ -119,8 +119,9 @@ class CaseListTests(PersonaTestCase):
     def test_filters(self):
         self.sign_in(self.p.supervisor)
         self.assertEqual(self.codes(self.client.get(URL, {"channel": "handover_official"})), {self.lan.code})
-        self.assertEqual(self.codes(self.client.get(URL, {"status": CaseStatus.RECEIVED})),
+        self.assertEqual(self.codes(self.client.get(URL, {"status": CaseStatus.BEING_IDENTIFIED})),
                          {self.hoa.code, self.lan.code})
+        self.assertEqual(self.codes(self.client.get(URL, {"status": CaseStatus.RECEIVED})), set())
         self.assertEqual(self.codes(self.client.get(URL, {"status": CaseStatus.CLOSED})), set())
         self.assertEqual(self.codes(self.client.get(URL, {"agency": self.p.owner_agency.pk})),
                          {self.hoa.code, self.lan.code})

@@ -50,3 +50,39 @@ class BreakGlassPageTests(PersonaTestCase):
         response = self.client.get(self.url)
         self.assertEqual(response.status_code, 302)
         self.assertFalse(BreakGlassGrant.objects.exists())
+
+
+class BreakGlassByCaseCodeTests(PersonaTestCase):
+    """A supervisor told a case code on the telephone can open it in an emergency."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        import datetime
+
+        from django.utils import timezone
+
+        from trove.cases.actions import IntakeData, receive_person
+        from trove.geo.models import AdminUnit
+        from trove.people.actions import PersonData
+
+        cls.case = receive_person(
+            acting_user=cls.p.owner, agency=cls.p.owner_agency, person=PersonData(full_name="Vàng Thị Sua"),
+            intake=IntakeData(channel="self_reported", received_at=timezone.now() - datetime.timedelta(hours=1),
+                              place_kind="commune", place_unit=AdminUnit.objects.by_key("2025:29926")))
+        cls.far_supervisor = _member(_user("p_far_sup2", "Tạ Thị Khẩn"), cls.p.other_agency, Role.SUPERVISOR,
+                                     cls.p.other_province)
+
+    def test_a_supervisor_opens_a_case_by_its_code_and_lands_on_it(self):
+        self.sign_in(self.far_supervisor)
+        self.assertEqual(self.client.get(self.case.get_absolute_url()).status_code, 404)
+        url = reverse("break_glass_case", args=[self.case.code.lower()])
+        response = self.client.post(url, {"reason": "Người này đang ở đồn biên phòng, cần đối chiếu ngay."})
+        self.assertRedirects(response, self.case.get_absolute_url(), fetch_redirect_response=False)
+        self.assertEqual(self.client.get(self.case.get_absolute_url()).status_code, 200)
+
+    def test_others_get_403_and_unknown_codes_404(self):
+        self.sign_in(self.p.outsider)
+        self.assertEqual(self.client.get(reverse("break_glass_case", args=[self.case.code])).status_code, 403)
+        self.sign_in(self.far_supervisor)
+        self.assertEqual(self.client.get(reverse("break_glass_case", args=["DT-1999-00001"])).status_code, 404)

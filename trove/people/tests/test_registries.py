@@ -145,7 +145,7 @@ class RegistryActionTests(PersonaTestCase):
         self.assertEqual(case.owner_agency, self.p.owner_agency)
         self.assertEqual(Person.objects.count(), 1)
         self.assertEqual(list(CaseEvent.objects.filter(case=case).values_list("kind", flat=True)),
-                         ["case.received", "case.from_registry"])
+                         ["case.received", "verification.opened", "case.status_changed", "case.from_registry"])
         audit = AuditEntry.objects.get(action="registry.missing.became_case")
         self.assertEqual(audit.changes["case"], [None, case.code])
         with self.assertRaises(ValidationError):

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from django.core.management.base import BaseCommand
 
+from trove.documents.loading import load_document_templates
 from trove.geo.loading import load_countries, load_units
 from trove.rules.loading import load_rules
 
@@ -16,6 +17,7 @@ LOADERS: list[tuple[str, Callable[[], object]]] = [
     ("units", load_units),
     ("countries", load_countries),
     ("rules", load_rules),
+    ("document_templates", load_document_templates),
 ]
 
 
