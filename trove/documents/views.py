@@ -15,13 +15,17 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from trove.cases.attachments import content_disposition
 from trove.cases.selectors import case_for_user
 from trove.core import audit, policy
-from trove.documents.contexts import intake_record_context
+from trove.documents.contexts import (
+    identification_decision_context,
+    intake_record_context,
+    verification_request_context,
+)
 from trove.documents.models import DocumentKind
 from trove.documents.render import CONTENT_TYPE, render_document
 
@@ -64,3 +68,29 @@ def intake_record(request: HttpRequest, code: str) -> HttpResponse:
     case, _permissions = case_for_user(request.user, code, "case.view_identity")
     return document_response(request, DocumentKind.INTAKE_RECORD, intake_record_context(case), case=case,
                              filename=document_filename(DocumentKind.INTAKE_RECORD, case))
+
+
+@login_required
+@require_GET
+def request_letter(request: HttpRequest, code: str, request_id: int) -> HttpResponse:
+    """The letter that asks another agency to verify (công văn đề nghị xác minh)."""
+    case, _permissions = case_for_user(request.user, code, "case.view_identity")
+    request_obj = case.verification_requests.select_related("from_agency", "to_agency").filter(pk=request_id).first()
+    if request_obj is None:
+        raise Http404
+    return document_response(request, DocumentKind.VERIFICATION_REQUEST, verification_request_context(request_obj),
+                             case=case, filename=document_filename(DocumentKind.VERIFICATION_REQUEST, case,
+                                                                   suffix=str(request_obj.pk)))
+
+
+@login_required
+@require_GET
+def decision_document(request: HttpRequest, code: str, decision_id: int) -> HttpResponse:
+    """The identification decision (regime B) or confirmation (regime A); issued only once approved."""
+    case, _permissions = case_for_user(request.user, code, "case.view_identity")
+    decision = case.identification_decisions.filter(pk=decision_id, status="approved").first()
+    if decision is None:
+        raise Http404
+    return document_response(request, DocumentKind.IDENTIFICATION_DECISION, identification_decision_context(decision),
+                             case=case, filename=document_filename(DocumentKind.IDENTIFICATION_DECISION, case,
+                                                                   suffix=str(decision.pk)))
