@@ -22,7 +22,7 @@ from trove.verification.models import (
     VerificationStep,
 )
 
-DEADLINE_ROWS = 300
+DEADLINE_ROWS = 50  # per page: the earliest deadlines first, the rest on the next pages
 
 
 @dataclass

@@ -254,11 +254,20 @@ def deadlines(request: HttpRequest) -> HttpResponse:
     if scope not in selectors.SCOPES:
         scope = "agency"
     limit = selectors.DEADLINE_ROWS
-    steps = list(selectors.open_steps(request.user, scope)[: limit + 1])
+    # Steps page by page without counting them all: one row more than a page says whether a next page exists.
+    try:
+        number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        number = 1
+    offset = (number - 1) * limit
+    steps = list(selectors.open_steps(request.user, scope)[offset: offset + limit + 1])
     requests = list(selectors.open_requests(request.user, scope)[: limit + 1])
     today = timezone.localdate()
     context = {
         "scope": scope,
+        "page_number": number,
+        "previous_page": number - 1 if number > 1 else None,
+        "next_page": number + 1 if len(steps) > limit else None,
         "steps": [(step, step.is_overdue(today)) for step in steps[:limit]],
         "requests": [(r, r.is_overdue(today)) for r in requests[:limit]],
         "more_steps": len(steps) > limit,
