@@ -50,8 +50,9 @@ def give_cases_their_steps() -> int:
             regime = regime_for(day)
             cache[key] = [(step, regime.code, deadline_for(step, received_at))
                           for step in steps_for(regime, channel)]
-        rows += [VerificationStep(case_id=case_id, rule=step, regime_code=code, order=step.order, started_at=received_at,
-                                  deadline=deadline) for step, code, deadline in cache[key]]
+        rows += [VerificationStep(case_id=case_id, rule=step, regime_code=code, order=step.order,
+                                  started_at=received_at, deadline=deadline)
+                 for step, code, deadline in cache[key]]
         if len(rows) >= 5000:
             with transaction.atomic():
                 VerificationStep.objects.bulk_create(rows)
