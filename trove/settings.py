@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django_otp",
+    "django_tasks_db",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "whitenoise.runserver_nostatic",
@@ -207,3 +208,20 @@ BLIND_INDEX_KEY = secret("BLIND_INDEX_KEY", VAR_DIR, generate=generate_blind_ind
 # (its tables are created by the test runner) and is never installed outside a pytest run.
 if "pytest" in sys.modules:
     INSTALLED_APPS.append("trove.core.testapp")
+
+# --- API (trove.api) --------------------------------------------------------------------------------------------------
+# Calls per minute per token (or per signed-in user), counted in the database so all workers share the count.
+API_RATE_LIMIT_PER_MINUTE = envint("API_RATE_LIMIT_PER_MINUTE", 120)
+
+# --- Background jobs (trove.core.jobs) -------------------------------------------------------------------------------
+# The queue is the database (django_tasks_db); `manage.py db_worker` runs it (`make run` starts one, docs/deploy.md
+# has the service). Tests run jobs at once, in the test's own process.
+TASKS = {
+    "default": {
+        "BACKEND": envstr(
+            "TASKS_BACKEND",
+            "django.tasks.backends.immediate.ImmediateBackend" if "pytest" in sys.modules
+            else "django_tasks_db.DatabaseBackend",
+        ),
+    }
+}

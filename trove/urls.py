@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from trove.core import access_views, audit_views
+from trove.core import access_views, audit_views, job_views
 from trove.core import auth_views as signin_views
 from trove.core import views as core_views
 
@@ -24,7 +24,12 @@ urlpatterns = [
     path("registries/", include("trove.people.urls")),
     path("people/", include("trove.people.merge_urls")),
     path("audit/", audit_views.audit_log, name="audit_log"),
+    path("jobs/<uuid:job_id>/", job_views.job_page, name="job"),
+    path("jobs/<uuid:job_id>/status.json", job_views.job_status, name="job_status"),
+    path("jobs/<uuid:job_id>/download", job_views.job_download, name="job_download"),
     path("access/<str:label>/<int:pk>/break-glass/", access_views.break_glass, name="break_glass"),
     path("access/case/<str:code>/break-glass/", access_views.break_glass_case, name="break_glass_case"),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "trove.core.views.server_error"

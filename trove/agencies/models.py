@@ -54,6 +54,9 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Auditor")
     ADMINISTRATOR = "administrator", _("Administrator")
     OBSERVER = "observer", _("Observer (read only)")
+    FINANCE_OFFICER = "finance_officer", _("Finance officer")
+    # Investigators, prosecutors and judges: they follow criminal proceedings and the tips that lead to them.
+    PROCEEDINGS_OFFICER = "proceedings_officer", _("Investigation, prosecution or court officer")
 
 
 class DatedQuerySet(models.QuerySet):

@@ -18,20 +18,27 @@ from django.utils.translation import gettext as _
 
 from trove.agencies.models import Agency
 from trove.core import audit, policy
-from trove.core.models.access import AgencyOwned, BreakGlassGrant, Participation
+from trove.core.models.access import AgencyOwned, BreakGlassGrant, IdentityRestriction, Participation
 
 BREAK_GLASS_REASON_MIN_LENGTH = 15
 
 
-def participation_start(*, acting_user, obj: AgencyOwned, agency: Agency, reason: str, request=None) -> Participation:
-    """Let ``agency`` take part in ``obj`` until the participation ends (for a verification request, a referral…)."""
+def participation_start(*, acting_user, obj: AgencyOwned, agency: Agency, reason: str,
+                        sections: list[str] | None = None, request=None) -> Participation:
+    """Let ``agency`` take part in ``obj`` until the participation ends (for a verification request, a referral…).
+
+    ``sections`` limits what the agency sees of the record (keys of ``trove.cases.sections.SECTIONS``); none means
+    the whole record."""
     with transaction.atomic():
         participation = Participation.objects.create(
             content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, agency=agency, reason=reason,
             created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+            sections=sorted(set(sections or [])),
+            identity_shown=not sections or "identity" in sections,
         )
         audit.record("participation.start", actor=acting_user, request=request, obj=obj,
-                     changes={"agency": [None, agency.pk], "reason": [None, reason]})
+                     changes={"agency": [None, agency.pk], "reason": [None, reason],
+                              "sections": [None, participation.sections]})
     return participation
 
 
@@ -85,3 +92,69 @@ def break_glass(*, acting_user, obj: AgencyOwned, reason: str, request=None) -> 
             transaction.on_commit(lambda: send_mail(subject, body, None, [owner.email]), robust=True)
     policy.forget_memberships(acting_user)
     return grant
+
+
+IDENTITY_RESTRICTION_REASON_MIN_LENGTH = 10
+
+
+def identity_restrict(*, acting_user, obj: AgencyOwned, members: list, reason: str,
+                      request=None) -> IdentityRestriction:
+    """Let only ``members`` see who the person behind ``obj`` is (a confidentiality flag; replaces any earlier one).
+
+    The acting user must hold ``case.restrict_identity`` on the record and is always among the members, so that
+    nobody locks the record's identity away from themselves by mistake. Every member must already be able to see
+    the identity; the flag narrows access, it never widens it."""
+    reason = (reason or "").strip()
+    if not policy.can(acting_user, "case.restrict_identity", obj):
+        raise PermissionDenied
+    if len(reason) < IDENTITY_RESTRICTION_REASON_MIN_LENGTH:
+        raise ValidationError({"reason": _("Write why the identity must be restricted (at least %(count)d "
+                                           "characters).") % {"count": IDENTITY_RESTRICTION_REASON_MIN_LENGTH}})
+    chosen = {member.pk: member for member in members}
+    chosen[acting_user.pk] = acting_user
+    cannot = [member for member in chosen.values()
+              if member.pk != acting_user.pk and not policy.can(member, "case.view_identity", obj, restrictions=False)]
+    if cannot:
+        names = ", ".join(member.display_name for member in cannot)
+        raise ValidationError({"members": _("These members cannot see identity on this record, so they cannot be "
+                                            "named: %(names)s.") % {"names": names}})
+    content_type = ContentType.objects.get_for_model(obj)
+    _require_named(acting_user, content_type, obj)
+    now = timezone.now()
+    with transaction.atomic():
+        IdentityRestriction.objects.select_for_update().filter(
+            content_type=content_type, object_id=obj.pk, lifted_at__isnull=True
+        ).update(lifted_at=now, lifted_by=acting_user)
+        restriction = IdentityRestriction.objects.create(content_type=content_type, object_id=obj.pk, reason=reason,
+                                                         set_by=acting_user, set_at=now)
+        restriction.members.set(chosen.values())
+        audit.record("identity.restrict", actor=acting_user, request=request, obj=obj, reason=reason,
+                     changes={"members": [None, sorted(chosen)]})
+    return restriction
+
+
+def identity_unrestrict(*, acting_user, obj: AgencyOwned, reason: str, request=None) -> int:
+    """Lift the confidentiality flag on ``obj``; only a member named in it who holds ``case.restrict_identity``."""
+    reason = (reason or "").strip()
+    if not policy.can(acting_user, "case.restrict_identity", obj):
+        raise PermissionDenied
+    if len(reason) < IDENTITY_RESTRICTION_REASON_MIN_LENGTH:
+        raise ValidationError({"reason": _("Write why the restriction is lifted (at least %(count)d characters).")
+                               % {"count": IDENTITY_RESTRICTION_REASON_MIN_LENGTH}})
+    content_type = ContentType.objects.get_for_model(obj)
+    _require_named(acting_user, content_type, obj)
+    with transaction.atomic():
+        lifted = IdentityRestriction.objects.select_for_update().filter(
+            content_type=content_type, object_id=obj.pk, lifted_at__isnull=True
+        ).update(lifted_at=timezone.now(), lifted_by=acting_user)
+        if lifted:
+            audit.record("identity.unrestrict", actor=acting_user, request=request, obj=obj, reason=reason)
+    return lifted
+
+
+def _require_named(acting_user, content_type, obj: AgencyOwned) -> None:
+    """Only a member named in the flag in force may change or lift it: otherwise anyone with the permission could
+    name themselves and read what the flag hides."""
+    active = IdentityRestriction.objects.filter(content_type=content_type, object_id=obj.pk, lifted_at__isnull=True)
+    if active.exists() and not active.filter(members=acting_user).exists():
+        raise PermissionDenied

@@ -90,6 +90,15 @@ def decrypt(token: str) -> str:
     return _current()[1].decrypt(token.encode()).decode()
 
 
+def encrypt_bytes(content: bytes) -> bytes:
+    """Encrypt a file's content with the keys of the identity fields (same keys, same rotation)."""
+    return _current()[1].encrypt(content)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    return _current()[1].decrypt(token)
+
+
 def rotate(token: str) -> str | None:
     """Re-encrypt ``token`` with the first key, or return None when it already uses that key.
 

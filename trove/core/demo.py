@@ -16,6 +16,7 @@ Every name of a person, phone number and e-mail address here is invented: phone 
 from __future__ import annotations
 
 import datetime
+import importlib
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -124,6 +125,12 @@ AGENCIES_2026: list[DemoAgency] = [
     # The Dinh Bà international border gate lies in Tân Hộ Cơ commune.
     DemoAgency("dt_dinh_ba", "Đồn Biên phòng Cửa khẩu quốc tế Dinh Bà", "Đồn BP CKQT Dinh Bà",
                AgencyType.BORDER_GUARD, "2025:29929", "0277 3000 207", "dinhba@example.vn"),
+    DemoAgency("dt_finance", "Sở Tài chính tỉnh Đồng Tháp", "Sở Tài chính Đồng Tháp", AgencyType.FINANCE,
+               "2025:82", "0277 3000 208", "sotaichinh@example.vn", "dt_pc"),
+    DemoAgency("dt_procuracy", "Viện Kiểm sát nhân dân tỉnh Đồng Tháp", "VKSND Đồng Tháp", AgencyType.PROCURACY,
+               "2025:82", "0277 3000 209", "vks@example.vn"),
+    DemoAgency("dt_court", "Tòa án nhân dân tỉnh Đồng Tháp", "TAND Đồng Tháp", AgencyType.COURT,
+               "2025:82", "0277 3000 210", "toaan@example.vn"),
     DemoAgency("tan_hong_pc", "Ủy ban nhân dân xã Tân Hồng", "UBND xã Tân Hồng", AgencyType.COMMUNE_PC,
                "2025:29926", "0277 3000 211", "ubnd.tanhong@example.vn", "dt_pc"),
     DemoAgency("tan_thanh_pc", "Ủy ban nhân dân xã Tân Thành", "UBND xã Tân Thành", AgencyType.COMMUNE_PC,
@@ -145,6 +152,11 @@ DEMO_USERS: list[DemoUser] = [
     DemoUser("statistician", "Huỳnh Ngọc Lan", "dt_health", Role.STATISTICIAN, "2025:82"),
     DemoUser("coordinator", "Đặng Minh Khoa", "dt_pc", Role.PLAN_COORDINATOR, "2025:82"),
     DemoUser("auditor", "Bùi Thị Kim Ngân", "dt_health", Role.AUDITOR, "2025:82"),
+    DemoUser("finance", "Trịnh Thị Hồng Nhung", "dt_finance", Role.FINANCE_OFFICER, "2025:82"),
+    DemoUser("womenunion", "Hà Thị Ngọc", "dt_women", Role.CASEWORKER, "2025:82"),
+    DemoUser("investigator", "Cao Văn Bình", "dt_police", Role.PROCEEDINGS_OFFICER, "2025:82"),
+    DemoUser("prosecutor", "Lý Thị Thanh", "dt_procuracy", Role.PROCEEDINGS_OFFICER, "2025:82"),
+    DemoUser("judge", "Mai Văn Đức", "dt_court", Role.PROCEEDINGS_OFFICER, "2025:82"),
     DemoUser("outsider", "Lâm Văn Phúc", "ag_health", Role.CASEWORKER, "2025:91"),
 ]
 DEMO_USERNAMES = frozenset(user.username for user in DEMO_USERS)
@@ -220,6 +232,7 @@ def seed_demo() -> SeedResult:
         from trove.cases.demo import seed_demo_cases
 
         seed_demo_cases(intake_officer=User.objects.get(username="intake"), agency=agencies[INTAKE_AGENCY])
+        seed_app_demos(agencies)
         installation = Installation.current()
         installation.demo_seeded_at = timezone.now()
         installation.save(update_fields=["demo_seeded_at"])
@@ -230,6 +243,26 @@ def seed_demo() -> SeedResult:
             reason=f"{len(agencies)} agencies and {len(DEMO_USERS)} demo users created",
         )
     return SeedResult(agencies=len(agencies), users=DEMO_USERS)
+
+
+def seed_app_demos(agencies: dict[str, Agency]) -> None:
+    """Let each app add its demo records, in the order of INSTALLED_APPS: an app's ``demo`` module may define
+    ``seed_demo_data(agencies)``, where ``agencies`` maps the refs above (``"dt_health"``, ``"th_police"``…) to the
+    agencies just created; the demo users exist by their usernames. Runs inside seed_demo's transaction."""
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if not config.name.startswith("trove.") or config.name in {"trove.core", "trove.cases"}:
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.demo":
+                raise
+            continue
+        seeder = getattr(module, "seed_demo_data", None)
+        if seeder is not None:
+            seeder(agencies)
 
 
 def _units(keys: set[str]) -> dict[str, AdminUnit]:

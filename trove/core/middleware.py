@@ -4,9 +4,10 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from trove.core import signin
 
@@ -35,6 +36,11 @@ class TwoFactorMiddleware:
             return None
         if not signin.needs_verification(request):
             return None
+        if request.path.startswith("/api/") and not view_name.startswith("api_"):
+            # A script calling an API operation gets an answer it can read, not the sign-in pages (the API's own
+            # HTML pages — documentation, tokens — are named api_* and go to the two-factor page like any other).
+            return JsonResponse({"error": gettext("Confirm your sign-in with your authenticator first."),
+                                 "fields": {}}, status=401)
         target = "two_factor_verify" if signin.confirmed_authenticator(request.user) else "two_factor_enrol"
         next_url = request.get_full_path() if request.method == "GET" else ""
         return redirect(_with_next(reverse(target), next_url))

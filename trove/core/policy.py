@@ -25,7 +25,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from trove.agencies.models import Membership
-from trove.core.models.access import AgencyOwned, BreakGlassGrant, Participation
+from trove.core.models.access import AgencyOwned, BreakGlassGrant, IdentityRestriction, Participation
 from trove.core.permissions import role_permissions
 from trove.geo.models import AdminUnit
 from trove.geo.selectors import descendant_units
@@ -67,14 +67,18 @@ def memberships_with(user, permission: str) -> list[Membership]:
     return [m for m in current_memberships(user) if permission in role_permissions(m.role)]
 
 
-def covered_units(scope_unit: AdminUnit) -> models.Q:
-    """A condition on ``unit`` that holds for records placed in ``scope_unit`` or under it, in either unit set."""
+def covered_units(scope_unit: AdminUnit, field: str = "unit") -> models.Q:
+    """A condition on ``field`` (a unit foreign key, ``unit`` by default) that holds for records placed in
+    ``scope_unit`` or under it, in either unit set."""
     own = descendant_units(scope_unit)
     if scope_unit.unit_set == "legacy":
         other = AdminUnit.objects.filter(predecessor_rows__legacy_unit__in=own)
     else:
-        other = AdminUnit.objects.filter(successors_rows__new_unit__in=own)
-    return models.Q(unit__in=own.values("pk")) | models.Q(unit__in=other.values("pk"))
+        # Legacy communes and provinces map to 2025 units; a legacy district (abolished, without a successor of its
+        # own) is covered when one of its communes went into the scope.
+        other = AdminUnit.objects.filter(models.Q(successors_rows__new_unit__in=own)
+                                         | models.Q(children__successors_rows__new_unit__in=own))
+    return models.Q(**{f"{field}__in": own.values("pk")}) | models.Q(**{f"{field}__in": other.values("pk")})
 
 
 def visible(user, queryset: models.QuerySet, permission: str | None = None) -> models.QuerySet:
@@ -90,6 +94,8 @@ def visible(user, queryset: models.QuerySet, permission: str | None = None) -> m
     agency_ids = {m.agency_id for m in memberships}
     if agency_ids:
         participating = Participation.objects.active(now).filter(content_type=content_type, agency_id__in=agency_ids)
+        if permission == "case.view_identity":
+            participating = participating.filter(identity_shown=True)
         condition |= models.Q(owner_agency_id__in=agency_ids) | models.Q(pk__in=participating.values("object_id"))
     for membership in memberships:
         if "scope.supervise" in role_permissions(membership.role):
@@ -99,11 +105,17 @@ def visible(user, queryset: models.QuerySet, permission: str | None = None) -> m
     )
     if memberships:
         condition |= models.Q(pk__in=granted.values("object_id"))
-    return queryset.filter(condition)
+    queryset = queryset.filter(condition)
+    if permission == "case.view_identity" and memberships:
+        hidden = IdentityRestriction.objects.filter(content_type=content_type, lifted_at__isnull=True).exclude(
+            members=user)
+        queryset = queryset.exclude(pk__in=hidden.values("object_id"))
+    return queryset
 
 
-def _reaches(membership: Membership, obj: AgencyOwned, participating: set[int], glass: set[int]) -> bool:
-    if membership.agency_id == obj.owner_agency_id or membership.agency_id in participating:
+def _reaches_whole(membership: Membership, obj: AgencyOwned, glass: set[int]) -> bool:
+    """Whether the membership reaches the whole record: as its owner, through the glass, or supervising its place."""
+    if membership.agency_id == obj.owner_agency_id:
         return True
     if membership.pk in glass:
         return True
@@ -112,35 +124,69 @@ def _reaches(membership: Membership, obj: AgencyOwned, participating: set[int], 
     return False
 
 
-def permissions_on(user, obj: AgencyOwned) -> frozenset[str]:
-    """Every permission the user holds on this one record."""
+def access_on(user, obj: AgencyOwned, *, restrictions: bool = True) -> tuple[frozenset[str], frozenset[str] | None]:
+    """The permissions the user holds on this one record, and the sections of it they may see (None: all of it).
+
+    Sections are limited only when every membership that reaches the record does so through participations that name
+    sections (a referral showing the health needs only, say). Identity needs the ``identity`` section, and, when the
+    record carries a confidentiality flag (``IdentityRestriction``), the user must be named in it;
+    ``restrictions=False`` asks what the user would hold without the flag (to check who may be named in one).
+    """
     memberships = current_memberships(user)
     if not memberships:
-        return frozenset()
+        return frozenset(), frozenset()
     now = timezone.now()
     content_type = ContentType.objects.get_for_model(obj)
-    participating = set(
-        Participation.objects.active(now)
-        .filter(content_type=content_type, object_id=obj.pk)
-        .values_list("agency_id", flat=True)
-    )
+    participations: dict[int, list[list[str]]] = {}
+    for agency_id, sections in (Participation.objects.active(now)
+                                .filter(content_type=content_type, object_id=obj.pk)
+                                .values_list("agency_id", "sections")):
+        participations.setdefault(agency_id, []).append(sections)
     glass = set(
         BreakGlassGrant.objects.active(now)
         .filter(user=user, content_type=content_type, object_id=obj.pk)
         .values_list("membership_id", flat=True)
     )
     granted: set[str] = set()
+    whole = False
+    shown: set[str] = set()
     for membership in memberships:
         permissions = role_permissions(membership.role)
-        if permissions <= granted:
+        if permissions <= granted and whole:
             continue
-        if _reaches(membership, obj, participating, glass):
+        if _reaches_whole(membership, obj, glass):
             granted |= permissions
-    return frozenset(granted)
+            whole = True
+        elif membership.agency_id in participations:
+            granted |= permissions
+            for sections in participations[membership.agency_id]:
+                if sections:
+                    shown.update(sections)
+                else:
+                    whole = True
+    sections = None if whole else frozenset(shown)
+    if "case.view_identity" in granted:
+        if sections is not None and "identity" not in sections:
+            granted.discard("case.view_identity")
+        elif restrictions and IdentityRestriction.objects.filter(
+            content_type=content_type, object_id=obj.pk, lifted_at__isnull=True
+        ).exclude(members=user).exists():
+            granted.discard("case.view_identity")
+    return frozenset(granted), sections
 
 
-def can(user, action: str, obj: AgencyOwned) -> bool:
-    return action in permissions_on(user, obj)
+def permissions_on(user, obj: AgencyOwned, *, restrictions: bool = True) -> frozenset[str]:
+    """Every permission the user holds on this one record."""
+    return access_on(user, obj, restrictions=restrictions)[0]
+
+
+def sections_on(user, obj: AgencyOwned) -> frozenset[str] | None:
+    """The sections of the record the user may see; None when they may see all of it."""
+    return access_on(user, obj)[1]
+
+
+def can(user, action: str, obj: AgencyOwned, *, restrictions: bool = True) -> bool:
+    return action in permissions_on(user, obj, restrictions=restrictions)
 
 
 def require(user, action: str, obj: AgencyOwned) -> frozenset[str]:
@@ -184,6 +230,12 @@ def audit_entries_visible_to(user) -> models.QuerySet:
         people = Membership.objects.filter(agency__in=agencies).values("user_id")
         condition |= models.Q(agency_id__in=agencies) | models.Q(agency_id__isnull=True, actor_id__in=people)
     return AuditEntry.objects.filter(condition)
+
+
+def identity_restricted(obj: AgencyOwned) -> bool:
+    """Whether a confidentiality flag is in force on the record."""
+    return IdentityRestriction.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk,
+                                              lifted_at__isnull=True).exists()
 
 
 def reveal_identity(user, obj: AgencyOwned, *, request=None) -> bool:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
-from trove.core import audit
+from trove.core import audit, policy
+from trove.core.versioning import lock_current
 from trove.people import validation
 from trove.people.identity import index_identity, refresh_name_tokens
 from trove.people.models import DatePrecision, Person, Sex
@@ -103,3 +106,68 @@ def refresh_match_keys(person: Person) -> None:
     except ImportError:
         return
     refresh(person)
+
+
+class CorrectionReason(models.TextChoices):
+    # A code, not free text: a reason written by hand would often repeat the very name or number being corrected,
+    # and the audit log keeps reasons in clear.
+    SPELLING = "spelling", gettext_lazy("Spelling or typing mistake")
+    DOCUMENT = "document", gettext_lazy("Checked against an identity document")
+    STATEMENT = "statement", gettext_lazy("New statement of the person or their family")
+    VERIFICATION = "verification", gettext_lazy("Result of verification")
+    OTHER = "other", gettext_lazy("Other")
+
+
+# What an identity correction may change; the rest (indexes, tokens, merges) follows from these.
+CORRECTABLE = ("full_name", "other_names", "sex", "birth_date", "birth_precision", "birth_year", "citizen_id",
+               "old_id", "passport", "phone", "home_address", "home_unit", "current_address", "current_unit",
+               "father_name", "mother_name", "ethnicity", "nationality")
+
+
+def _values(person: Person) -> dict:
+    values = {}
+    for name in CORRECTABLE:
+        field_object = Person._meta.get_field(name)
+        value = field_object.value_from_object(person)
+        values[name] = value.isoformat() if isinstance(value, datetime.date) else value
+    return values
+
+
+def person_update(*, acting_user, case, data: PersonData, expected_version: int | None, reason: str,
+                  request=None) -> Person:
+    """Correct the identity of the person behind ``case``, from the version the user started from.
+
+    Needs ``case.edit`` and ``case.view_identity`` on the case. Raises ``StaleEdit`` (a ValidationError) when someone
+    saved the person in between, and ValidationError for bad values — in both cases nothing is saved."""
+    permissions = policy.require(acting_user, "case.edit", case)
+    if "case.view_identity" not in permissions:
+        raise PermissionDenied
+    if reason not in CorrectionReason.values:
+        raise ValidationError({"reason": [gettext_lazy("Choose why the details are corrected.")]})
+    intake = getattr(case, "intake", None)
+    data = data.cleaned(received_on=timezone.localdate(intake.received_at) if intake else None)
+    with transaction.atomic():
+        person = lock_current(case.person, expected_version)
+        if person.merged_into_id:
+            raise ValidationError(gettext_lazy("This record was merged into another one; correct the other record."))
+        before = _values(person)
+        person.full_name = data.full_name
+        person.other_names = [name for name in data.other_names if name.strip()] or None
+        person.sex = data.sex or Sex.UNKNOWN
+        person.birth_date, person.birth_precision = data.birth_date, data.birth_precision
+        person.birth_year = data.birth_date.year if data.birth_date else data.birth_year
+        for name in ("citizen_id", "old_id", "passport", "phone", "home_address", "home_unit", "current_address",
+                     "current_unit", "father_name", "mother_name", "ethnicity", "nationality"):
+            setattr(person, name, getattr(data, name))
+        changes = audit.diff(before, _values(person), sensitive=set())  # record() masks the encrypted ones
+        if not changes:
+            return person
+        person.version += 1
+        index_identity(person)
+        person.save()
+        refresh_name_tokens(person)
+        refresh_match_keys(person)
+        audit.record("person.update", actor=acting_user, request=request, obj=person, changes=changes,
+                     reason=reason)
+    case.person = person
+    return person

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trove.core.fields import EncryptedDateField, EncryptedJSONField, EncryptedTextField
 from trove.core.models.access import AgencyOwned
+from trove.core.versioning import Versioned
 
 
 class Sex(models.TextChoices):
@@ -47,7 +48,7 @@ class MaritalStatus(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
-class Person(models.Model):
+class Person(Versioned):
     """Somebody the system knows: a victim, a person being identified, a child accompanying them, a suspected or
     missing person. A person is seen only through a record that the access policy lets the user see."""
 

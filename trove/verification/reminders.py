@@ -103,7 +103,8 @@ def _send_emails(today: datetime.date) -> int:
     """One e-mail per user for today's reminders not yet e-mailed. A failing mail server raises (no fail_silently):
     the notifications of that user stay un-e-mailed and the next run tries again."""
     pending = (
-        Notification.objects.filter(emailed_at__isnull=True, key__endswith=f":{today.isoformat()}")
+        Notification.objects.filter(models.Q(key__startswith="step:") | models.Q(key__startswith="request:"),
+                                    emailed_at__isnull=True, key__endswith=f":{today.isoformat()}")
         .exclude(user__email="").select_related("user").order_by("user_id", "created_at", "pk")
     )
     by_user: dict[int, list[Notification]] = defaultdict(list)

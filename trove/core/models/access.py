@@ -54,6 +54,11 @@ class Participation(models.Model):
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
+    # The parts of the record the agency may see while it takes part (keys of trove.cases.sections.SECTIONS); empty
+    # means the whole record. A referral to a health station, say, shows the health needs and nothing else.
+    sections = models.JSONField(_("sections shown"), default=list, blank=True)
+    # Whether ``sections`` lets the agency see who the person is (kept with it, so the policy can filter in SQL).
+    identity_shown = models.BooleanField(default=True)
 
     objects = ParticipationQuerySet.as_manager()
 
@@ -91,3 +96,33 @@ class BreakGlassGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.content_type.model} {self.object_id}"
+
+
+class IdentityRestriction(models.Model):
+    """A confidentiality flag on one record: only the named members see who the person is (DESIGN §4, issue 6).
+
+    It narrows ``case.view_identity`` and nothing else: the others who may see the record still see its code,
+    pseudonym and work, but not the person's identity. Lifting it keeps the row (``lifted_at``) as history.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    reason = models.TextField(_("reason"))
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("members who may see identity"),
+                                     related_name="+")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    set_at = models.DateTimeField(_("set at"), default=timezone.now)
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+
+    class Meta:
+        verbose_name = _("identity restriction")
+        verbose_name_plural = _("identity restrictions")
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], condition=models.Q(lifted_at__isnull=True),
+                                    name="core_one_active_identity_restriction"),
+        ]
+
+    def __str__(self) -> str:
+        return f"identity restriction on {self.content_type_id}:{self.object_id}"

@@ -36,3 +36,26 @@ def test_the_500_page_is_bilingual_and_shows_nothing_of_the_request(db, settings
     assert response.status_code == 500
     assert "Lỗi hệ thống" in response.text and "Server error" in response.text
     assert "boom" not in response.text and "Nguyễn" not in response.text
+
+
+def test_the_database_going_away_gives_503_and_the_app_recovers(db, settings, personas, monkeypatch):
+    from django.db import OperationalError
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    from trove.core.testing import sign_in
+
+    client = Client(raise_request_exception=False)
+    sign_in(client, personas.owner)
+    original = BaseDatabaseWrapper.ensure_connection
+
+    def unreachable(self):
+        raise OperationalError("could not connect to server: Connection refused (host=db.internal password=x)")
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "ensure_connection", unreachable)
+    response = client.get("/cases/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "tạm thời gián đoạn" in response.text and "Temporarily unavailable" in response.text
+    assert "db.internal" not in response.text and "Traceback" not in response.text
+    monkeypatch.setattr(BaseDatabaseWrapper, "ensure_connection", original)
+    assert client.get("/cases/").status_code == 200

@@ -19,6 +19,11 @@ EXPECTED_ROLES = {
     "coordinator": (Role.PLAN_COORDINATOR, "Ủy ban nhân dân tỉnh Đồng Tháp", "2025:82"),
     "auditor": (Role.AUDITOR, "Sở Y tế tỉnh Đồng Tháp", "2025:82"),
     "outsider": (Role.CASEWORKER, "Sở Y tế tỉnh An Giang", "2025:91"),
+    "finance": (Role.FINANCE_OFFICER, "Sở Tài chính tỉnh Đồng Tháp", "2025:82"),
+    "womenunion": (Role.CASEWORKER, "Hội Liên hiệp Phụ nữ tỉnh Đồng Tháp", "2025:82"),
+    "investigator": (Role.PROCEEDINGS_OFFICER, "Công an tỉnh Đồng Tháp", "2025:82"),
+    "prosecutor": (Role.PROCEEDINGS_OFFICER, "Viện Kiểm sát nhân dân tỉnh Đồng Tháp", "2025:82"),
+    "judge": (Role.PROCEEDINGS_OFFICER, "Tòa án nhân dân tỉnh Đồng Tháp", "2025:82"),
 }
 
 
