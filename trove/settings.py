@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "trove.documents",
     "trove.verification",
     "trove.notifications",
+    "trove.support",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

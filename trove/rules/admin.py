@@ -15,12 +15,15 @@ from django.utils.translation import ngettext
 
 from trove.core.admin_audit import AuditedAdmin
 from trove.rules.models import (
+    Entitlement,
     Holiday,
     IdentificationGround,
     LegalText,
     LimitKind,
     ProcedureStep,
+    Rate,
     Regime,
+    SupportType,
     WorkdayOverride,
     in_language,
 )
@@ -151,3 +154,84 @@ class WorkdayOverrideAdmin(AuditedAdmin):
     def weekday(self, day: WorkdayOverride) -> str:
         return WEEKDAYS[day.date.weekday()]
 
+
+
+@admin.register(SupportType)
+class SupportTypeAdmin(AuditedAdmin):
+    list_display = ["letter", "name", "code", "citation"]
+    list_display_links = ["name"]
+
+    @admin.display(description=_("name"), ordering="name_vi")
+    def name(self, support_type: SupportType) -> str:
+        return in_language(support_type, "name")
+
+
+@admin.register(Entitlement)
+class EntitlementAdmin(AuditedAdmin):
+    list_display = ["regime", "group", "support_type", "name", "max_days", "once_only", "citation"]
+    list_display_links = ["name"]
+    list_filter = ["regime", "group", "support_type"]
+    list_select_related = ["regime", "support_type"]
+    search_fields = ["name_vi", "name_en", "citation"]
+    fieldsets = [
+        (None, {"fields": ["regime", "group", "support_type", "name_vi", "name_en"]}),
+        (_("Limits"), {"fields": ["max_days", "extendable", "extension_citation", "once_only",
+                                  "requires_poor_household", "application_window_months", "forward_limit_days",
+                                  "forward_limit_kind", "max_age", "in_kind_items"]}),
+        (_("Source and validity"), {"fields": ["citation", "valid_from", "valid_to", "notes"]}),
+    ]
+
+    @admin.display(description=_("name"), ordering="name_vi")
+    def name(self, entitlement: Entitlement) -> str:
+        return in_language(entitlement, "name")
+
+
+class AmountSetFilter(admin.SimpleListFilter):
+    title = _("amount")
+    parameter_name = "amount"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("unset", _("not configured")), ("set", _("set"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "unset":
+            return queryset.filter(amount__isnull=True)
+        if self.value() == "set":
+            return queryset.filter(amount__isnull=False)
+        return queryset
+
+
+def describe_amount(rate: Rate) -> str:
+    """"70.000 ₫ per person per day (at least)", or "not configured"; an amount set locally says so."""
+    if rate.amount is None:
+        return str(_("not configured — an administrator must set it"))
+    text = f"{rate.amount:,}".replace(",", ".") + " ₫ " + str(rate.get_unit_display())
+    if rate.is_minimum:
+        text = str(_("%(amount)s (at least)")) % {"amount": text}
+    if not rate.amount_confirmed:
+        text = str(_("%(limit)s (set locally)")) % {"limit": text}
+    return text
+
+
+@admin.register(Rate)
+class RateAdmin(AuditedAdmin):
+    list_display = ["regime", "support_type", "name", "amount_shown", "valid_from", "valid_to", "citation"]
+    list_display_links = ["name"]
+    list_filter = ["regime", "support_type", AmountSetFilter, "amount_confirmed"]
+    list_select_related = ["regime", "support_type"]
+    search_fields = ["code", "name_vi", "name_en", "citation"]
+    fieldsets = [
+        (None, {"fields": ["regime", "support_type", "code", "name_vi", "name_en"]}),
+        (_("Amount"), {"fields": ["amount", "unit", "is_minimum", "amount_confirmed", "max_days"]}),
+        (_("Source and validity"), {"fields": ["citation", "valid_from", "valid_to", "notes"]}),
+    ]
+
+    @admin.display(description=_("name"), ordering="name_vi")
+    def name(self, rate: Rate) -> str:
+        return in_language(rate, "name")
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_shown(self, rate: Rate) -> str:
+        if rate.amount is None:
+            return format_html("<strong>⚠ {}</strong>", describe_amount(rate))
+        return describe_amount(rate)

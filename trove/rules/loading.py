@@ -1,5 +1,6 @@
 """Load the rules from the versioned fixtures in ``fixtures/``: ``regimes_v<N>.json`` (legal texts, regimes, procedure
-steps by intake channel, identification grounds) and ``holidays_v<N>.json`` (public holidays and working weekend days).
+steps by intake channel, identification grounds), ``holidays_v<N>.json`` (public holidays and working weekend days) and
+``entitlements_v<N>.json`` (support types, entitlements by regime and beneficiary group, rates).
 
 Rows are matched by natural key — legal text number; regime code; step (regime, channel, code); ground (regime, code);
 holiday and working-day date — so the first run creates everything and a second run changes nothing. Rows are never
@@ -30,11 +31,14 @@ from typing import Any
 from django.db import transaction
 
 from trove.rules.models import (
+    Entitlement,
     Holiday,
     IdentificationGround,
     LegalText,
     ProcedureStep,
+    Rate,
     Regime,
+    SupportType,
     WorkdayOverride,
 )
 
@@ -51,11 +55,23 @@ STEP_FIELDS = [
 GROUND_FIELDS = ["order", "group", "text_vi", "text_en", "citation", "notes", "valid_from", "valid_to"]
 HOLIDAY_FIELDS = ["name_vi", "name_en", "kind", "citation", "notes"]
 OVERRIDE_FIELDS = ["name_vi", "name_en", "citation", "notes"]
+SUPPORT_TYPE_FIELDS = ["letter", "order", "name_vi", "name_en", "citation", "notes"]
+ENTITLEMENT_FIELDS = [
+    "name_vi", "name_en", "max_days", "extendable", "extension_citation", "once_only", "requires_poor_household",
+    "application_window_months", "forward_limit_days", "forward_limit_kind", "max_age", "in_kind_items", "citation",
+    "notes", "valid_from", "valid_to",
+]
+RATE_FIELDS = [
+    "support_type", "name_vi", "name_en", "amount", "unit", "is_minimum", "amount_confirmed", "max_days", "citation",
+    "notes", "valid_from", "valid_to",
+]
 DATE_FIELDS = {"issued_on", "effective_from", "effective_to", "valid_from", "valid_to", "date"}
-NULLABLE_FIELDS = DATE_FIELDS | {"limit_days"}
+NULLABLE_FIELDS = DATE_FIELDS | {"limit_days", "max_days", "application_window_months", "forward_limit_days", "max_age",
+                                 "amount"}
 DEFAULTS: dict[str, Any] = {
     "partner_agency_types": [], "documents_vi": [], "documents_en": [], "limit_confirmed": False,
-    "limit_kind": "calendar",
+    "limit_kind": "calendar", "extendable": False, "once_only": False, "requires_poor_household": False,
+    "forward_limit_kind": "working", "in_kind_items": [], "is_minimum": False, "amount_confirmed": False,
 }
 
 
@@ -287,11 +303,69 @@ def _load_calendar(report: LoadReport, versions: list[dict]) -> None:
           lambda date, values: WorkdayOverride.objects.create(date=date, **values), _save)
 
 
+def _support_types(doc: dict) -> dict[Hashable, dict]:
+    return {row["code"]: _typed(row, SUPPORT_TYPE_FIELDS) for row in doc["support_types"]}
+
+
+def _entitlements(doc: dict) -> dict[Hashable, dict]:
+    """One row per (regime, group, support type): a fixture row lists the groups that share the same wording."""
+    return {
+        (row["regime"], group, row["support_type"]): _typed(row, ENTITLEMENT_FIELDS)
+        for row in doc["entitlements"]
+        for group in row["groups"]
+    }
+
+
+def _rates(doc: dict) -> dict[Hashable, dict]:
+    return {(row["regime"], row["code"]): _typed(row, RATE_FIELDS) for row in doc["rates"]}
+
+
+def _load_support(report: LoadReport, versions: list[dict]) -> None:
+    existing_types = {t.code: (t, {name: getattr(t, name) for name in SUPPORT_TYPE_FIELDS})
+                      for t in SupportType.objects.all()}
+    _sync("support types", report, [_support_types(doc) for doc in versions], existing_types,
+          lambda code, values: SupportType.objects.create(code=code, **values), _save)
+    regimes = {regime.code: regime for regime in Regime.objects.all()}
+    types = {t.code: t for t in SupportType.objects.all()}
+
+    existing = {
+        (row.regime.code, row.group, row.support_type.code): (row, {name: getattr(row, name)
+                                                                    for name in ENTITLEMENT_FIELDS})
+        for row in Entitlement.objects.select_related("regime", "support_type")
+    }
+
+    def create(natural_key: Hashable, values: dict) -> None:
+        regime_code, group, type_code = natural_key
+        Entitlement.objects.create(regime=regimes[regime_code], group=group, support_type=types[type_code], **values)
+
+    _sync("entitlements", report, [_entitlements(doc) for doc in versions], existing, create, _save)
+
+    # A rate's support type is compared by code, like the other fields, and written as the row it names.
+    rates = {}
+    for rate in Rate.objects.select_related("regime", "support_type"):
+        current = {name: getattr(rate, name) for name in RATE_FIELDS}
+        current["support_type"] = rate.support_type.code
+        rates[(rate.regime.code, rate.code)] = (rate, current)
+
+    def create_rate(natural_key: Hashable, values: dict) -> None:
+        regime_code, code = natural_key
+        values = {**values, "support_type": types[values["support_type"]]}
+        Rate.objects.create(regime=regimes[regime_code], code=code, **values)
+
+    def update_rate(rate: Rate, changes: dict) -> None:
+        if "support_type" in changes:
+            changes = {**changes, "support_type": types[changes["support_type"]]}
+        _save(rate, changes)
+
+    _sync("rates", report, [_rates(doc) for doc in versions], rates, create_rate, update_rate)
+
+
 def load_rules(fixtures_dir: Path | None = None) -> LoadReport:
     """Load every rule fixture (see the module docstring); safe to run again."""
     directory = fixtures_dir or FIXTURES_DIR
     regime_versions = _read_versions(directory, "regimes")
     holiday_versions = _read_versions(directory, "holidays")
+    entitlement_versions = _read_versions(directory, "entitlements")
     report = LoadReport()
     with transaction.atomic():
         _load_legal_texts(report, regime_versions)
@@ -299,4 +373,5 @@ def load_rules(fixtures_dir: Path | None = None) -> LoadReport:
         _load_steps(report, regime_versions)
         _load_grounds(report, regime_versions)
         _load_calendar(report, holiday_versions)
+        _load_support(report, entitlement_versions)
     return report

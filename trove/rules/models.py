@@ -333,3 +333,148 @@ class WorkdayOverride(models.Model):
         super().clean()
         if self.date and self.date.weekday() < 5:
             raise ValidationError({"date": _("Only a Saturday or Sunday can be made a working day.")})
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Support: the types of support, who may receive which under each regime, and the rates (issue 6).
+
+
+class SupportType(models.Model):
+    """One type of support, coded by regime B's letters (Law 53/2024/QH15, Art. 37(1)): a, b, c, d, đ (code ``dd``),
+    e, g, h, i, k. Regime A's types map onto these codes in its entitlement rows."""
+
+    code = models.SlugField(_("code"), max_length=4, unique=True)
+    letter = models.CharField(_("letter"), max_length=2, help_text=_("As the law writes it, e.g. đ."))
+    order = models.PositiveSmallIntegerField(_("order"))
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    citation = models.CharField(_("citation"), max_length=300)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("support type")
+        verbose_name_plural = _("support types")
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return f"{self.letter}) {in_language(self, 'name')}"
+
+
+class BeneficiaryGroup(models.TextChoices):
+    # The groups of law.md (regime B's table; regime A's victims, foreign victims and accompanying minors). Which group
+    # a person is in comes from the case (trove.support.entitlements); what each group receives is the table below.
+    VICTIM = "victim", _("Victim (Vietnamese citizen or stateless resident)")
+    ACCOMPANYING_CHILD = "accompanying_child", _("Child under 18 accompanying a victim")
+    BEING_IDENTIFIED_ABROAD = "being_identified_abroad", _("Person being identified, while abroad")
+    BEING_IDENTIFIED_IN_VIETNAM = "being_identified_in_vietnam", _("Person being identified, in Vietnam")
+    FOREIGN_VICTIM = "foreign_victim", _("Foreign victim")
+    FOREIGN_BEING_IDENTIFIED = "foreign_being_identified", _("Foreigner being identified")
+
+
+class Entitlement(Dated):
+    """What one group may receive of one support type under one regime, with the limits the law sets.
+
+    A limit left empty is no limit. ``max_days`` counts the days covered by the ledger entries of this type for the
+    person under this regime; ``extendable`` lets a recorded extension add days (regime B, Decree 162/2025 Art. 17).
+    ``in_kind_items`` lists what may be given in kind: [{"code", "name_vi", "name_en", "max_quantity"}], a
+    ``max_quantity`` of null meaning no cap; an empty list means any item.
+    """
+
+    regime = models.ForeignKey(Regime, verbose_name=_("regime"), on_delete=models.PROTECT,
+                               related_name="entitlements")
+    group = models.CharField(_("beneficiary group"), max_length=40, choices=BeneficiaryGroup.choices)
+    support_type = models.ForeignKey(SupportType, verbose_name=_("support type"), on_delete=models.PROTECT,
+                                     related_name="entitlements")
+    name_vi = models.CharField(_("name in the regime (Vietnamese)"), max_length=300,
+                               help_text=_("The regime's own words for this support."))
+    name_en = models.CharField(_("name in the regime (English)"), max_length=300, blank=True)
+    max_days = models.PositiveSmallIntegerField(_("at most (days)"), null=True, blank=True,
+                                                help_text=_("Empty: no limit in days."))
+    extendable = models.BooleanField(_("extendable by a recorded decision"), default=False)
+    extension_citation = models.CharField(_("who may extend, and the source"), max_length=300, blank=True)
+    once_only = models.BooleanField(_("given once only"), default=False)
+    requires_poor_household = models.BooleanField(_("only for poor households"), default=False)
+    application_window_months = models.PositiveSmallIntegerField(
+        _("apply within (months of confirmation as a victim)"), null=True, blank=True)
+    forward_limit_days = models.PositiveSmallIntegerField(
+        _("the commune forwards the application within (days)"), null=True, blank=True)
+    forward_limit_kind = models.CharField(_("counted in"), max_length=10, choices=LimitKind.choices,
+                                          default=LimitKind.WORKING)
+    max_age = models.PositiveSmallIntegerField(_("only under this age"), null=True, blank=True)
+    in_kind_items = models.JSONField(_("items in kind"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("entitlement")
+        verbose_name_plural = _("entitlements")
+        ordering = ["regime__valid_from", "group", "support_type__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["regime", "group", "support_type"], name="rules_entitlement_unique"),
+            dates_ordered("rules_entitlement_dates_ordered", "valid_from", "valid_to"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.regime.code} · {self.get_group_display()} · {self.support_type.letter}"
+
+    def item(self, code: str) -> dict | None:
+        return next((item for item in self.in_kind_items if item.get("code") == code), None)
+
+    def clean(self) -> None:
+        super().clean()
+        items = self.in_kind_items
+        valid = isinstance(items, list) and all(
+            isinstance(item, dict) and isinstance(item.get("code"), str) and item.get("code")
+            and isinstance(item.get("name_vi"), str)
+            and (item.get("max_quantity") is None
+                 or (isinstance(item.get("max_quantity"), int) and item["max_quantity"] > 0))
+            for item in items
+        )
+        if not valid:
+            raise ValidationError({"in_kind_items": _(
+                "Give a list of items such as [{\"code\": \"clothes\", \"name_vi\": \"Quần áo\", \"name_en\": "
+                "\"Clothes\", \"max_quantity\": 2}]; max_quantity is a whole number above 0 or null.")})
+
+
+class RateUnit(models.TextChoices):
+    PER_DAY = "per_day", _("per person per day")
+    PER_MONTH = "per_month", _("per person per month")
+    ONCE = "once", _("once per person")
+
+
+class Rate(Dated):
+    """An amount of money the law sets, or leaves for the province to set, for one support type under one regime.
+
+    ``amount`` empty means "not configured": law.md does not confirm it, so an administrator sets it; until then the
+    support page says so and the ledger records the actual amount paid. ``is_minimum``: the law sets a floor
+    (travel-day meals at least 70,000 VND per day), not a ceiling.
+    """
+
+    regime = models.ForeignKey(Regime, verbose_name=_("regime"), on_delete=models.PROTECT, related_name="rates")
+    support_type = models.ForeignKey(SupportType, verbose_name=_("support type"), on_delete=models.PROTECT,
+                                     related_name="rates")
+    code = models.SlugField(_("code"), max_length=60)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    amount = models.PositiveBigIntegerField(_("amount (VND)"), null=True, blank=True,
+                                            help_text=_("Whole đồng. Empty: not configured yet."))
+    unit = models.CharField(_("unit"), max_length=10, choices=RateUnit.choices)
+    is_minimum = models.BooleanField(_("the amount is a minimum"), default=False)
+    amount_confirmed = models.BooleanField(
+        _("amount confirmed by the law"), default=False,
+        help_text=_("Unticked: the amount is set locally by an administrator (or not set yet)."))
+    max_days = models.PositiveSmallIntegerField(_("for at most (days)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rate")
+        verbose_name_plural = _("rates")
+        ordering = ["regime__valid_from", "support_type__order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["regime", "code"], name="rules_rate_unique_code"),
+            dates_ordered("rules_rate_dates_ordered", "valid_from", "valid_to"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.regime.code} · {in_language(self, 'name')}"
+
+    @property
+    def is_configured(self) -> bool:
+        return self.amount is not None

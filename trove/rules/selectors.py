@@ -1,5 +1,6 @@
 """What the rest of the system asks the rules: which regime applies on a day, which steps a case of a given intake
-channel goes through, on which grounds a person is identified, and which time limits are still unset."""
+channel goes through, on which grounds a person is identified, which time limits are still unset, and what support a
+beneficiary group may receive under a regime at which rates."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import datetime
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from trove.rules.models import IdentificationGround, ProcedureStep, Regime
+from trove.rules.models import Entitlement, IdentificationGround, ProcedureStep, Rate, Regime, SupportType
 from trove.rules.workdays import VIETNAM
 
 
@@ -51,3 +52,30 @@ def unset_limits(regime: Regime | None = None) -> QuerySet[ProcedureStep]:
     if regime is not None:
         steps = steps.filter(regime=regime)
     return steps.order_by("regime__valid_from", "channel", "order")
+
+
+def support_types() -> QuerySet[SupportType]:
+    return SupportType.objects.order_by("order")
+
+
+def entitlements_for(regime: Regime, group: str, day: datetime.date | None = None) -> QuerySet[Entitlement]:
+    """What ``group`` may receive under ``regime`` (valid on ``day`` when given), in the order of the letters."""
+    rows = Entitlement.objects.filter(regime=regime, group=group).select_related("regime", "support_type")
+    return _valid_on(rows, day).order_by("support_type__order")
+
+
+def rates_for(regime: Regime, day: datetime.date | None = None, support_type: SupportType | None = None
+              ) -> QuerySet[Rate]:
+    """The rates of ``regime`` valid on ``day``, optionally of one support type."""
+    rates = Rate.objects.filter(regime=regime).select_related("regime", "support_type")
+    if support_type is not None:
+        rates = rates.filter(support_type=support_type)
+    return _valid_on(rates, day).order_by("support_type__order", "code")
+
+
+def unset_rates(regime: Regime | None = None) -> QuerySet[Rate]:
+    """Rates whose amount an administrator must still set."""
+    rates = Rate.objects.filter(amount__isnull=True).select_related("regime", "support_type")
+    if regime is not None:
+        rates = rates.filter(regime=regime)
+    return rates.order_by("regime__valid_from", "support_type__order", "code")
