@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "trove.verification",
     "trove.notifications",
     "trove.support",
+    "trove.referrals",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -76,18 +76,9 @@ def check_upload(content: bytes) -> str:
     return content_type
 
 
-def _fernet():
-    # The Fernet of identity fields, so that attachments follow the same keys and the same rotation. crypto's
-    # public encrypt()/decrypt() take text; files are bytes.
-    return crypto._current()[1]
-
-
-def encrypt_bytes(content: bytes) -> bytes:
-    return _fernet().encrypt(content)
-
-
-def decrypt_bytes(token: bytes) -> bytes:
-    return _fernet().decrypt(token)
+# Attachments are encrypted with the keys of the identity fields (same keys, same rotation).
+encrypt_bytes = crypto.encrypt_bytes
+decrypt_bytes = crypto.decrypt_bytes
 
 
 def ascii_name(name: str) -> str:

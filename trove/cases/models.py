@@ -5,15 +5,14 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
 from trove.core.fields import EncryptedTextField
 from trove.core.models.access import AgencyOwned
+from trove.core.storage import private_files
 from trove.rules.models import IntakeChannel  # the channels the law names are a legal code list
 
 
@@ -142,15 +141,8 @@ class AccompanyingChild(models.Model):
         return f"child {self.person_id} of {self.case_id}"
 
 
-class PrivateStorage(LazyObject):
-    """Attachments live under ``ATTACHMENTS_ROOT`` (outside the web root, never served by the web server): only
-    the attachment view, which asks the access policy, reads them."""
-
-    def _setup(self):
-        self._wrapped = FileSystemStorage(location=settings.ATTACHMENTS_ROOT, base_url=None)
-
-
-private_storage = PrivateStorage()
+# Attachments live in the private storage (trove.core.storage): outside the web root, read only by views that ask
+# the access policy.
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
@@ -160,7 +152,7 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 class Attachment(models.Model):
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(storage=private_storage, upload_to=attachment_path, max_length=200)
+    file = models.FileField(storage=private_files, upload_to=attachment_path, max_length=200)
     original_name = EncryptedTextField(_("file name"))
     description = models.CharField(_("description"), max_length=200, blank=True)
     content_type = models.CharField(_("type"), max_length=100)
@@ -208,3 +200,69 @@ class IntakeDraft(models.Model):
 
     def __str__(self) -> str:
         return f"draft of {self.user_id}"
+
+
+class TransferStatus(models.TextChoices):
+    REQUESTED = "requested", _("Waiting for the receiving agency")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class CaseTransfer(models.Model):
+    """A request to hand a case over to another agency, usually because the person moved to another commune or
+    province (issue 7, part 3). While it waits, the receiving agency takes part in the case so that it can decide;
+    when it accepts, the case and every record that belongs to the case move to it, history included."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="transfers")
+    from_agency = models.ForeignKey("agencies.Agency", verbose_name=_("from"), on_delete=models.PROTECT,
+                                    related_name="+")
+    to_agency = models.ForeignKey("agencies.Agency", verbose_name=_("to"), on_delete=models.PROTECT,
+                                  related_name="case_transfers_received")
+    # Why the case moves (the person's new place, say): it may say where the person lives, so it is encrypted.
+    reason = EncryptedTextField(_("reason"))
+    status = models.CharField(_("status"), max_length=10, choices=TransferStatus.choices,
+                              default=TransferStatus.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # Why the receiving agency rejected it; encrypted for the same reason.
+    rejection_reason = EncryptedTextField(_("reason for rejecting"), blank=True)
+    participation = models.ForeignKey("core.Participation", null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+")
+
+    class Meta:
+        verbose_name = _("case transfer")
+        verbose_name_plural = _("case transfers")
+        ordering = ["case", "requested_at", "pk"]
+        constraints = [
+            # One request at a time waits for an answer.
+            models.UniqueConstraint(fields=["case"], condition=models.Q(status="requested"),
+                                    name="cases_one_waiting_transfer"),
+        ]
+        indexes = [models.Index(fields=["to_agency", "status"])]
+
+    def __str__(self) -> str:
+        return f"transfer {self.pk} of {self.case_id}"
+
+
+class CaseReopening(models.Model):
+    """Why a closed case was reopened (categories.md: "Reopen is allowed, with a reason"). The reason may say
+    something about the person, so it is kept here, encrypted, rather than in the timeline or the audit log."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="reopenings")
+    at = models.DateTimeField(_("reopened at"), default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reopened by"), null=True,
+                           on_delete=models.SET_NULL, related_name="+")
+    closed_reason = models.CharField(_("reason it had been closed for"), max_length=40, blank=True)
+    reason = EncryptedTextField(_("reason for reopening"))
+
+    class Meta:
+        verbose_name = _("reopening")
+        verbose_name_plural = _("reopenings")
+        ordering = ["case", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"reopening {self.pk} of {self.case_id}"

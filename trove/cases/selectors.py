@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trove.cases.models import Case, CaseEvent, IntakeChannel
+from trove.cases.sections import describe_registered
 from trove.core import audit, policy
 from trove.geo.models import AdminUnit, UnitSet
 from trove.geo.selectors import descendant_units
@@ -154,4 +155,11 @@ def describe_event(event: CaseEvent) -> str:
         if details.get("registry") == "missing":
             return _("Opened from the register of missing persons")
         return _("Opened from the register of suspected victims")
-    return event.kind
+    if event.kind == "case.transfer_requested":
+        return _("Transfer of the case to %(agency)s requested") % {"agency": details.get("to_agency", "?")}
+    if event.kind == "case.transfer_accepted":
+        return _("Case transferred from %(from)s to %(to)s, with its history") % {
+            "from": details.get("from_agency", "?"), "to": details.get("to_agency", "?")}
+    if event.kind == "case.transfer_rejected":
+        return _("Transfer of the case to %(agency)s rejected") % {"agency": details.get("to_agency", "?")}
+    return describe_registered(event) or event.kind

@@ -19,14 +19,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from trove.agencies.models import Agency
 from trove.agencies.selectors import find_unit
-from trove.cases import selectors
+from trove.cases import lifecycle, selectors
 from trove.cases.attachment_actions import attachment_add, attachment_read
 from trove.cases.attachments import check_size, content_disposition, download_name
-from trove.cases.models import CaseStatus, IntakeChannel
+from trove.cases.models import Case, CaseStatus, CaseTransfer, IntakeChannel, TransferStatus
+from trove.cases.sections import SECTIONS, panels_for, section_shown
 from trove.core import policy
-from trove.verification.events import describe_event as describe_verification_event
 from trove.verification.selectors import case_summary as verification_summary
+from trove.verification.transitions import ClosingReason, Via, allowed_from
 
 PAGE_SIZE = 50
 
@@ -103,7 +105,8 @@ def _detail(request: HttpRequest, code: str, *, upload_form: AttachmentForm | No
     # reveal_identity writes the identity.view audit entry, so it is asked once per page and only of those who may.
     show_identity = "case.view_identity" in permissions and policy.reveal_identity(request.user, case,
                                                                                      request=request)
-    intake = getattr(case, "intake", None)
+    shown = policy.sections_on(request.user, case)
+    intake = getattr(case, "intake", None) if section_shown(shown, "intake") else None
     can_edit = "case.edit" in permissions
     context = {
         "case": case,
@@ -113,11 +116,23 @@ def _detail(request: HttpRequest, code: str, *, upload_form: AttachmentForm | No
         "documents": list(intake.documents.all()) if intake else [],
         # Children are people too: their records are read (and decrypted) only for someone who may see identity.
         "children": list(case.children.select_related("person") if show_identity else case.children.all()),
-        "events": [(event, describe_verification_event(event) or selectors.describe_event(event))
-                   for event in selectors.timeline(case)],
-        "verification": verification_summary(case),
-        "attachments": list(case.attachments.select_related("uploaded_by").order_by("uploaded_at", "pk")),
+        "events": [(event, selectors.describe_event(event))
+                   for event in selectors.timeline(case)] if section_shown(shown, "timeline") else [],
+        "verification": verification_summary(case) if section_shown(shown, "verification") else None,
+        "attachments": list(case.attachments.select_related("uploaded_by").order_by("uploaded_at", "pk"))
+        if section_shown(shown, "documents") else [],
+        # None: the whole case; otherwise the sections a participating agency (a referral's receiver) may see.
+        "shown": shown,
+        "sections_limited": shown is not None,
+        "show": {key: section_shown(shown, key) for key in SECTIONS},
+        "panels": panels_for(request, case, permissions, shown),
+        "section_labels": [(key, SECTIONS[key]) for key in SECTIONS if shown is not None and key in shown],
+        "identity_restricted": not show_identity and policy.identity_restricted(case),
         "can_edit": can_edit,
+        # Only the owner side closes, reopens or transfers; an agency taking part holds the permissions too.
+        "can_manage_lifecycle": any(lifecycle.owner_side(request.user, case, permission) is not None
+                                    for permission in ("case.close", "case.transfer") if permission in permissions),
+        "waiting_transfer": case.transfers.filter(status=TransferStatus.REQUESTED).select_related("to_agency").first(),
         "can_download": show_identity,
         "upload_form": (upload_form or AttachmentForm()) if can_edit else None,
         "max_bytes": settings.ATTACHMENT_MAX_BYTES,
@@ -165,3 +180,145 @@ def attachment_download(request: HttpRequest, code: str, attachment_id: int) -> 
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Closing, reopening and transferring a case (issue 7, parts 3 and 4)
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(label=gettext_lazy("Reason for closing"), choices=ClosingReason.choices)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TransferForm(forms.Form):
+    to_agency = forms.ModelChoiceField(label=gettext_lazy("To agency"), queryset=Agency.objects.all(),
+                                       empty_label=gettext_lazy("Choose an agency"))
+    reason = forms.CharField(label=gettext_lazy("Why the case moves (the person's new place, say)"),
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, case: Case | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Any agency validates, so that one that ended meanwhile gets the action's clear refusal; the list offers
+        # the agencies valid today.
+        current = Agency.objects.current().order_by("name")
+        if case is not None:
+            current = current.exclude(pk=case.owner_agency_id)
+        self.fields["to_agency"].widget.choices = [("", self.fields["to_agency"].empty_label),
+                                                   *((agency.pk, agency.name) for agency in current)]
+
+
+@login_required
+@require_GET
+def case_lifecycle(request: HttpRequest, code: str) -> HttpResponse:
+    case, permissions = selectors.case_for_user(request.user, code)
+    user = request.user
+    closes = "case.close" in permissions and lifecycle.owner_side(user, case, "case.close") is not None
+    transfers = "case.transfer" in permissions and lifecycle.owner_side(user, case, "case.transfer") is not None
+    history = list(case.transfers.select_related("from_agency", "to_agency", "requested_by", "decided_by")
+                   .order_by("-requested_at", "-pk"))
+    waiting = next((t for t in history if t.status == TransferStatus.REQUESTED), None)
+    answers = waiting is not None and any(m.agency_id == waiting.to_agency_id
+                                          for m in policy.memberships_with(user, "case.transfer"))
+    closable = bool(allowed_from(case.status, Via.CLOSE))
+    context = {
+        "case": case,
+        "history": history,
+        "waiting": waiting,
+        "can_answer": answers and waiting.requested_by_id != user.pk,
+        "can_close": closes and closable,
+        "close_blockers": lifecycle.close_blockers(case) if closes and closable else [],
+        "can_reopen": closes and case.status == CaseStatus.CLOSED,
+        "can_transfer": transfers and waiting is None and case.status != CaseStatus.CLOSED,
+        "close_form": CloseForm(),
+        "transfer_form": TransferForm(case=case),
+        "closed_reason": ClosingReason(case.closed_reason).label if case.closed_reason in ClosingReason.values
+        else case.closed_reason,
+    }
+    return render(request, "cases/lifecycle.html", context)
+
+
+def _lifecycle_act(request: HttpRequest, code: str, permission: str, do) -> HttpResponse:
+    """Look the case up (404/403), run the action, report the outcome on the lifecycle page (or on the case list
+    when the user no longer sees the case)."""
+    case, _permissions = selectors.case_for_user(request.user, code, permission)
+    try:
+        done = do(case)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    if policy.can(request.user, "case.view", Case.objects.get(pk=case.pk)):
+        return redirect("cases:lifecycle", case.code)
+    return redirect("cases:list")
+
+
+def _form_data(form: forms.Form) -> dict:
+    """The fields that parse; the action checks the user's rights first, then says what is missing or wrong."""
+    form.is_valid()
+    return form.cleaned_data
+
+
+def _transfer(case: Case, transfer_id: int) -> CaseTransfer:
+    transfer = case.transfers.select_related("case", "from_agency", "to_agency", "participation").filter(
+        pk=transfer_id).first()
+    if transfer is None:
+        raise Http404
+    return transfer
+
+
+@login_required
+@require_POST
+def case_close(request: HttpRequest, code: str) -> HttpResponse:
+    def do(case: Case) -> str:
+        data = _form_data(CloseForm(request.POST))
+        lifecycle.case_close(acting_user=request.user, case=case, reason=data.get("reason", ""), request=request)
+        return _("The case is closed.")
+    return _lifecycle_act(request, code, "case.close", do)
+
+
+@login_required
+@require_POST
+def case_reopen(request: HttpRequest, code: str) -> HttpResponse:
+    def do(case: Case) -> str:
+        data = _form_data(ReasonForm(request.POST))
+        lifecycle.case_reopen(acting_user=request.user, case=case, reason=data.get("reason", ""), request=request)
+        return _("The case is reopened.")
+    return _lifecycle_act(request, code, "case.close", do)
+
+
+@login_required
+@require_POST
+def transfer_request(request: HttpRequest, code: str) -> HttpResponse:
+    def do(case: Case) -> str:
+        data = _form_data(TransferForm(request.POST, case=case))
+        transfer = lifecycle.case_transfer_request(acting_user=request.user, case=case,
+                                                   to_agency=data.get("to_agency"), reason=data.get("reason", ""),
+                                                   request=request)
+        return _("The transfer is requested; %(agency)s sees the case until it answers.") % {
+            "agency": transfer.to_agency.name}
+    return _lifecycle_act(request, code, "case.transfer", do)
+
+
+@login_required
+@require_POST
+def transfer_accept(request: HttpRequest, code: str, transfer_id: int) -> HttpResponse:
+    def do(case: Case) -> str:
+        lifecycle.case_transfer_accept(acting_user=request.user, transfer=_transfer(case, transfer_id),
+                                       request=request)
+        return _("Your agency now holds the case, with its history.")
+    return _lifecycle_act(request, code, "case.transfer", do)
+
+
+@login_required
+@require_POST
+def transfer_reject(request: HttpRequest, code: str, transfer_id: int) -> HttpResponse:
+    def do(case: Case) -> str:
+        data = _form_data(ReasonForm(request.POST))
+        lifecycle.case_transfer_reject(acting_user=request.user, transfer=_transfer(case, transfer_id),
+                                       reason=data.get("reason", ""), request=request)
+        return _("The transfer is rejected.")
+    return _lifecycle_act(request, code, "case.transfer", do)

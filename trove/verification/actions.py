@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trove.agencies.models import Agency
+from trove.cases import lifecycle
 from trove.cases.models import Case, CaseEvent, CaseStatus, Intake
 from trove.core import audit, policy
 from trove.core.actions import participation_end, participation_start
@@ -35,7 +36,7 @@ from trove.verification.models import (
     VerificationRequest,
     VerificationStep,
 )
-from trove.verification.transitions import ClosingReason, Via, check_transition
+from trove.verification.transitions import Via, allowed_from, check_transition, guard_errors
 
 # Regimes whose law gives the person the status "being identified" from intake until the decision (Law 53/2024/QH15
 # as amended, Art. 27; law.md, regime B). Under the others the case is simply being verified.
@@ -104,7 +105,7 @@ def _move(case: Case, user, agency, target: str, via: str, *, reason: str = "", 
           request=None) -> None:
     """Change the case's status after ``check_transition`` allowed it; the caller holds the transaction."""
     source = case.status
-    check_transition(source, target, via)
+    check_transition(source, target, via, case=case)
     case.status = target
     case.closed_reason = closed_reason if target == CaseStatus.CLOSED else ""
     case.save(update_fields=["status", "closed_reason"])
@@ -232,10 +233,9 @@ def send_request(*, case: Case, acting_user, to_agency: Agency, kind: str, due_o
     return verification_request
 
 
-def reply_to_request(*, verification_request: VerificationRequest, acting_user, text: str, attachment=None,
-                     request=None) -> RequestReply:
-    """The requested agency answers; only its members who may edit or decide on cases may."""
-    case = verification_request.case
+def check_may_reply(acting_user, verification_request: VerificationRequest) -> list:
+    """The memberships through which the user may answer the request: members of the requested agency who may edit
+    or decide on cases. Raises PermissionDenied for anyone else (views ask before reading the form)."""
     repliers = [
         m for m in policy.memberships_with(acting_user, "case.edit") + policy.memberships_with(acting_user,
                                                                                               "case.decide")
@@ -244,6 +244,14 @@ def reply_to_request(*, verification_request: VerificationRequest, acting_user, 
     if not repliers:
         raise PermissionDenied(_("Only members of %(agency)s who may edit or decide on cases can answer this request.")
                                % {"agency": verification_request.to_agency.name})
+    return repliers
+
+
+def reply_to_request(*, verification_request: VerificationRequest, acting_user, text: str, attachment=None,
+                     request=None) -> RequestReply:
+    """The requested agency answers; only its members who may edit or decide on cases may."""
+    case = verification_request.case
+    repliers = check_may_reply(acting_user, verification_request)
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": [_("Write the answer.")]})
@@ -338,6 +346,7 @@ def untick_ground(*, case: Case, acting_user, ground: IdentificationGround, requ
 # The decision
 
 DECIDING_STATUSES = (CaseStatus.RECEIVED, CaseStatus.VERIFYING, CaseStatus.BEING_IDENTIFIED)
+_OUTCOME_STATUS = {Outcome.VICTIM: CaseStatus.IDENTIFIED_VICTIM, Outcome.NOT_VICTIM: CaseStatus.NOT_VICTIM}
 
 
 def propose_decision(*, case: Case, acting_user, outcome: str, reasons: str, decision_date: datetime.date,
@@ -369,6 +378,11 @@ def propose_decision(*, case: Case, acting_user, outcome: str, reasons: str, dec
         errors.setdefault("outcome", []).append(
             _("The case is “%(status)s”: reopen it, with a reason, before a new decision.")
             % {"status": case.get_status_display()})
+    elif outcome in _OUTCOME_STATUS:
+        # The conditions of the move the decision would make (a child's case: the child-protection rule).
+        for transition in allowed_from(case.status, Via.DECISION):
+            if transition.target == _OUTCOME_STATUS[outcome] and (refusals := guard_errors(transition, case)):
+                errors.setdefault("outcome", []).extend(refusals)
     if errors:
         raise ValidationError(errors)
     agency = _acting_agency(acting_user, case, "case.decide")
@@ -384,9 +398,6 @@ def propose_decision(*, case: Case, acting_user, outcome: str, reasons: str, dec
                      changes={"outcome": [None, outcome], "decision_date": [None, decision_date],
                               "grounds": [None, sorted(g.code for g in grounds)]})
     return decision
-
-
-_OUTCOME_STATUS = {Outcome.VICTIM: CaseStatus.IDENTIFIED_VICTIM, Outcome.NOT_VICTIM: CaseStatus.NOT_VICTIM}
 
 
 def _review(decision: IdentificationDecision, acting_user) -> tuple[IdentificationDecision, Agency | None]:
@@ -409,7 +420,7 @@ def approve_decision(*, decision: IdentificationDecision, acting_user, request=N
         case = Case.objects.select_for_update().get(pk=locked.case_id)
         target = _OUTCOME_STATUS.get(locked.outcome)
         if target is not None:
-            check_transition(case.status, target, Via.DECISION)
+            check_transition(case.status, target, Via.DECISION, case=case)
         approved = IdentificationDecision.objects.filter(case=case, status=DecisionStatus.APPROVED).count()
         locked.status, locked.approved_by, locked.approved_at = DecisionStatus.APPROVED, acting_user, timezone.now()
         locked.number = f"{approved + 1:02d}/{case.code}/QĐ-XĐNN"
@@ -449,36 +460,28 @@ def change_status(*, case: Case, acting_user, to: str, reason: str = "", request
     _require(acting_user, case, "case.edit")
     if to not in CaseStatus.values:
         raise ValidationError(_("Choose the new status from the list."), code="status")
-    closed_reason = ""
     if to == CaseStatus.CLOSED:
-        if reason not in ClosingReason.values:
-            raise ValidationError(_("Choose why the case is closed: %(reasons)s.")
-                                  % {"reasons": ", ".join(str(label) for label in ClosingReason.labels)},
-                                  code="closing_reason")
-        closed_reason = reason
+        # One way to close a case, with its checks (open referrals, a waiting transfer) and ``case.close``.
+        return lifecycle.case_close(acting_user=acting_user, case=case, reason=reason, request=request)
     agency = _acting_agency(acting_user, case, "case.edit")
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
-        _move(locked, acting_user, agency, to, Via.CLOSE if to == CaseStatus.CLOSED else Via.MANUAL,
-              reason=reason if not closed_reason else "", closed_reason=closed_reason, request=request)
+        _move(locked, acting_user, agency, to, Via.MANUAL, reason=reason, request=request)
     case.status, case.closed_reason = locked.status, locked.closed_reason
     return case
 
 
 def reopen(*, case: Case, acting_user, reason: str, request=None) -> Case:
-    """Reopen a closed case (it returns to the status it had before closing) or a case decided not to be a victim
-    (it returns to verification), with a written reason."""
+    """Reopen a closed case (it returns to the status it had before closing: ``cases.lifecycle.case_reopen``) or a
+    case decided not to be a victim (it returns to verification), with a written reason."""
     _require(acting_user, case, "case.edit")
+    if case.status == CaseStatus.CLOSED:
+        return lifecycle.case_reopen(acting_user=acting_user, case=case, reason=reason, request=request)
     reason = _reason(reason, what=_("reopening the case"))
     agency = _acting_agency(acting_user, case, "case.edit")
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         target = verification_status(case_regime(locked))
-        if locked.status == CaseStatus.CLOSED:
-            closing = (CaseEvent.objects.filter(case=locked, kind="case.status_changed",
-                                                details__target=CaseStatus.CLOSED).order_by("-at", "-pk").first())
-            if closing is not None and closing.details.get("source") in CaseStatus.values:
-                target = closing.details["source"]
         _move(locked, acting_user, agency, target, Via.REOPEN, reason=reason, request=request)
     case.status, case.closed_reason = locked.status, locked.closed_reason
     return case

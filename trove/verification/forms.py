@@ -55,3 +55,11 @@ class StatusForm(forms.Form):
     ])
     closing_reason = forms.ChoiceField(label=_("Reason for closing"), required=False,
                                        choices=[("", "—"), *ClosingReason.choices])
+
+    def __init__(self, *args, may_close: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not may_close:
+            # Closing needs case.close; offer only what the member may do.
+            self.fields["to"].choices = [choice for choice in self.fields["to"].choices
+                                         if choice[0] != CaseStatus.CLOSED]
+            del self.fields["closing_reason"]

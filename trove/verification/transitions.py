@@ -1,11 +1,17 @@
 """The case statuses a case may move between, as one table (shared/domain/categories.md, "Case status").
 
-Each row says from which status to which, by what means (``via``) and which rule allows it. ``check_transition`` is
-the one function that refuses every other move; the actions in ``actions.py`` call it before they change a status.
+Each row says from which status to which, by what means (``via``) and which rule allows it, and which conditions
+(``guards``) the case must also meet. ``check_transition`` is the one function that refuses every other move; the
+actions in ``actions.py`` call it before they change a status.
+
+A guard is named in the table and checked by a function that the app owning the condition registers with
+``register_guard`` from its ``AppConfig.ready`` (the referrals app checks ``child_protection``: a child's case moves
+past identification only with a child-protection referral or a recorded reason).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -41,6 +47,7 @@ class Transition:
     target: str
     via: str
     rule: object  # a lazy translated sentence naming the rule
+    guards: tuple[str, ...] = ()  # conditions on the case, checked by the registered guard functions
 
 
 _VERIFY_A = gettext_lazy("Regime A: verification starts when the case is received.")
@@ -50,16 +57,22 @@ _DECIDE = gettext_lazy("Only an approved identification decision settles whether
 _SUPPORT = gettext_lazy("Support follows identification as a victim.")
 _REINTEGRATE = gettext_lazy("Reintegration follow-up comes after support.")
 _CLOSE = gettext_lazy("A case is closed after the decision or the support, with a reason for closing.")
+_CHILD = gettext_lazy("The case of a child (as the law in force on the intake date defines one) moves past "
+                      "identification only with a child-protection referral or a recorded reason.")
 _REOPEN = gettext_lazy("A closed case, or one decided not to be a victim, may be reopened with a written reason.")
+
+# The condition named in the rows that move a case past identification (see _CHILD).
+CHILD_PROTECTION = "child_protection"
+GUARD_RULES = {CHILD_PROTECTION: _CHILD}
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(S.RECEIVED, S.VERIFYING, Via.INTAKE, _VERIFY_A),
     Transition(S.RECEIVED, S.BEING_IDENTIFIED, Via.INTAKE, _VERIFY_B),
-    Transition(S.VERIFYING, S.IDENTIFIED_VICTIM, Via.DECISION, _DECIDE),
-    Transition(S.VERIFYING, S.NOT_VICTIM, Via.DECISION, _DECIDE),
-    Transition(S.BEING_IDENTIFIED, S.IDENTIFIED_VICTIM, Via.DECISION, _DECIDE),
-    Transition(S.BEING_IDENTIFIED, S.NOT_VICTIM, Via.DECISION, _DECIDE),
-    Transition(S.IDENTIFIED_VICTIM, S.SUPPORTING, Via.MANUAL, _SUPPORT),
+    Transition(S.VERIFYING, S.IDENTIFIED_VICTIM, Via.DECISION, _DECIDE, (CHILD_PROTECTION,)),
+    Transition(S.VERIFYING, S.NOT_VICTIM, Via.DECISION, _DECIDE, (CHILD_PROTECTION,)),
+    Transition(S.BEING_IDENTIFIED, S.IDENTIFIED_VICTIM, Via.DECISION, _DECIDE, (CHILD_PROTECTION,)),
+    Transition(S.BEING_IDENTIFIED, S.NOT_VICTIM, Via.DECISION, _DECIDE, (CHILD_PROTECTION,)),
+    Transition(S.IDENTIFIED_VICTIM, S.SUPPORTING, Via.MANUAL, _SUPPORT, (CHILD_PROTECTION,)),
     Transition(S.SUPPORTING, S.REINTEGRATING, Via.MANUAL, _REINTEGRATE),
     Transition(S.IDENTIFIED_VICTIM, S.CLOSED, Via.CLOSE, _CLOSE),
     Transition(S.NOT_VICTIM, S.CLOSED, Via.CLOSE, _CLOSE),
@@ -73,15 +86,40 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 
+_GUARDS: dict[str, Callable[[object], str | None]] = {}
+
+
+def register_guard(name: str, check: Callable[[object], str | None]) -> None:
+    """Let ``check(case)`` decide the condition ``name`` of the table: it returns a sentence refusing the move (what
+    to do, which law) or None when the case meets the condition."""
+    _GUARDS[name] = check
+
+
+def guard_errors(transition: Transition, case) -> list[str]:
+    """The refusals of the transition's conditions for this case (empty when it meets them all). A condition whose
+    check was never registered refuses too: a missing app must not open a way around the law."""
+    errors = []
+    for name in transition.guards:
+        check = _GUARDS.get(name)
+        if check is None:
+            errors.append(_("The condition “%(name)s” cannot be checked: %(rule)s")
+                          % {"name": name, "rule": GUARD_RULES.get(name, "")})
+        elif (message := check(case)) is not None:
+            errors.append(message)
+    return errors
+
+
 def allowed_from(source: str, via: str | None = None) -> list[Transition]:
     return [t for t in TRANSITIONS if t.source == source and (via is None or t.via == via)]
 
 
-def check_transition(source: str, target: str, via: str) -> Transition:
+def check_transition(source: str, target: str, via: str, *, case=None) -> Transition:
     """The row that allows moving a case from ``source`` to ``target`` by ``via``; a ValidationError naming the rule
-    and the moves that are allowed otherwise."""
+    and the moves that are allowed otherwise. With ``case``, the row's conditions are checked on it too."""
     for transition in TRANSITIONS:
         if (transition.source, transition.target, transition.via) == (source, target, via):
+            if case is not None and (errors := guard_errors(transition, case)):
+                raise ValidationError(errors, code="guard")
             return transition
     rules = {str(t.rule) for t in TRANSITIONS if t.target == target}
     possible = allowed_from(source)

@@ -63,7 +63,7 @@ def case_verification(request: HttpRequest, code: str) -> HttpResponse:
                                                           CaseStatus.SUPPORTING, CaseStatus.REINTEGRATING),
         "request_form": RequestForm(case=case) if can_edit else None,
         "decision_form": DecisionForm(initial={"decision_date": timezone.localdate()}),
-        "status_form": StatusForm(),
+        "status_form": StatusForm(may_close="case.close" in permissions),
     }
     return render(request, "verification/case.html", context)
 
@@ -154,8 +154,10 @@ def request_send(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def request_reply(request: HttpRequest, code: str, request_id: int) -> HttpResponse:
     def do(case: Case) -> str:
+        verification_request = _request(case, request_id)
+        actions.check_may_reply(request.user, verification_request)  # 403 before the form says anything
         data = _form(ReplyForm, request)
-        actions.reply_to_request(verification_request=_request(case, request_id), acting_user=request.user,
+        actions.reply_to_request(verification_request=verification_request, acting_user=request.user,
                                  text=data["text"], request=request)
         return _("Your answer is recorded.")
     # Who may answer is decided by the action: members of the requested agency only.
@@ -228,8 +230,8 @@ def decision_reject(request: HttpRequest, code: str, decision_id: int) -> HttpRe
 def status_change(request: HttpRequest, code: str) -> HttpResponse:
     def do(case: Case) -> str:
         data = _form(StatusForm, request)
-        actions.change_status(case=case, acting_user=request.user, to=data["to"], reason=data["closing_reason"],
-                              request=request)
+        actions.change_status(case=case, acting_user=request.user, to=data["to"],
+                              reason=data.get("closing_reason", ""), request=request)
         return _("The status is changed.")
     return _act(request, code, "case.edit", do)
 

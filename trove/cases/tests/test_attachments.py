@@ -12,9 +12,10 @@ from django.utils.functional import empty
 
 from trove.cases.attachment_actions import attachment_add
 from trove.cases.attachments import ascii_name, content_disposition, sniff
-from trove.cases.models import Attachment, CaseEvent, private_storage
+from trove.cases.models import Attachment, CaseEvent
 from trove.cases.tests.test_case_list import open_case
 from trove.core.models import AuditEntry
+from trove.core.storage import private_storage
 from trove.core.testing import PersonaTestCase
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n"
