@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "trove.notifications",
     "trove.support",
     "trove.referrals",
+    "trove.intel",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
