@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "trove.support",
     "trove.referrals",
     "trove.intel",
+    "trove.plans",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

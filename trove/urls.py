@@ -25,6 +25,7 @@ urlpatterns = [
     path("support/", include("trove.support.urls")),
     path("referrals/", include("trove.referrals.urls")),
     path("tips/", include("trove.intel.urls")),
+    path("plans/", include("trove.plans.urls")),
     path("people/", include("trove.people.merge_urls")),
     path("audit/", audit_views.audit_log, name="audit_log"),
     path("jobs/<uuid:job_id>/", job_views.job_page, name="job"),
