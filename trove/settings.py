@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "trove.referrals",
     "trove.intel",
     "trove.plans",
+    "trove.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

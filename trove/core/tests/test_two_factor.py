@@ -218,6 +218,9 @@ def test_a_half_signed_in_user_reaches_only_the_open_pages(client, enrolled):
     assert client.get("/agencies/").url == VERIFY + "?next=%2Fagencies%2F"
     # A POST elsewhere is turned away too, without a next address.
     assert client.post("/agencies/", {}).url == VERIFY
+    # A script calling the API with that session gets a JSON answer it can read, not a sign-in page.
+    api = client.get("/api/v1/cases")
+    assert api.status_code == 401 and api.json()["error"]
     assert client.post("/signout/").status_code == 302
     assert "_auth_user_id" not in client.session
 
