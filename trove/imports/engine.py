@@ -1,0 +1,289 @@
+"""Running an import: rows read, checked for duplicates, written through the kind's action, batch by batch.
+
+Rows are taken ``BATCH_SIZE`` at a time. Each batch is one transaction: the records its rows make, the
+``ImportedRecord`` links, the notes on rows that were skipped or failed, the counts and the number of the last row
+done all commit together, or none of them does. A run that is killed therefore leaves whole batches, and the next
+run (``resume``) starts after ``last_row``. Before writing, each batch checks under a row lock that the run still holds
+the batch's ``run_token``, so two runs of one import never interleave.
+
+A row is, in order: no data (blank, a total, a heading: left out), the same as an earlier row of this file or of an
+earlier import of this agency (its fingerprint is known: skipped), unreadable (a cell could not be read: failed),
+the same person as one in the registry (one candidate at or above the match threshold: linked to that person; several:
+skipped, for an officer to decide), or new (created). The kind's action may still refuse it (failed, with the
+action's own messages) or skip it (a case of that person on that day already exists).
+
+``check`` runs the same code without committing anything (preview, dry run): every batch is rolled back at its end.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trove.imports import selectors
+from trove.imports.models import BatchStatus, ImportBatch, ImportedRecord, NoteLevel, RecordOutcome, RowNote
+from trove.imports.persons import matching_data
+from trove.imports.reading import open_workbook
+from trove.imports.registry import Skip, Written, get_kind
+from trove.imports.rows import ParsedRow, RowReader, WriteContext
+from trove.people.matching import find_candidates
+
+BATCH_SIZE = 200
+CANDIDATES_SHOWN = 5
+
+
+class Superseded(Exception):  # noqa: N818 - not an error: another run took the import over, or it was abandoned
+    pass
+
+
+@dataclass
+class RowResult:
+    number: int
+    outcome: str  # created, linked, skipped, failed, blank
+    reasons: list[str] = field(default_factory=list)
+    remarks: list[str] = field(default_factory=list)
+    written: list[Written] = field(default_factory=list)
+    candidates: list = field(default_factory=list)
+    row: ParsedRow | None = None
+
+
+def _messages(error: ValidationError, label) -> list[str]:
+    if not hasattr(error, "error_dict"):
+        return list(error.messages)
+    found = []
+    for key, messages in error.message_dict.items():
+        name = key.removeprefix("person.")
+        prefix = "" if key == "__all__" else f"{label(name)}: "
+        found.extend(f"{prefix}{message}" for message in messages)
+    return found
+
+
+class Runner:
+    def __init__(self, batch: ImportBatch, acting_user, *, request=None) -> None:
+        self.batch = batch
+        self.kind = get_kind(batch.kind)
+        self.context = WriteContext(acting_user=acting_user, agency=batch.owner_agency, kind=self.kind,
+                                    defaults=dict(batch.defaults), request=request)
+        columns = batch.columns or []
+        labels = {name: columns[column] for name, column in batch.mapping.items()
+                  if column is not None and 0 <= column < len(columns) and columns[column]}
+        self.reader = RowReader(self.context, batch.mapping, labels)
+        self.seen: dict[str, int] = {}
+        self._content_types: dict[type, ContentType] = {}
+
+    # Reading ----------------------------------------------------------------------------------------------------
+
+    def source_rows(self, start: int | None = None, stop: int | None = None) -> Iterator[tuple[int, list]]:
+        workbook = open_workbook(selectors.batch_content(self.batch), self.batch.file_format)
+        first = max(self.batch.first_data_row or 1, start or 0)
+        yield from workbook.rows(self.batch.sheet_name, start=first, stop=stop)
+
+    def _previous(self, fingerprints: list[str]) -> dict[str, tuple[int, int]]:
+        """Rows already imported by this agency for this kind (in this batch or an earlier one), by fingerprint."""
+        if not fingerprints:
+            return {}
+        rows = (ImportedRecord.objects.filter(fingerprint__in=fingerprints, batch__owner_agency=self.batch.owner_agency,
+                                              batch__kind=self.batch.kind)
+                .exclude(batch__status=BatchStatus.UNDONE).values_list("fingerprint", "batch_id", "row"))
+        return {fingerprint: (batch_id, row) for fingerprint, batch_id, row in rows}
+
+    # One row ----------------------------------------------------------------------------------------------------
+
+    def process(self, parsed: ParsedRow, previous: dict[str, tuple[int, int]]) -> RowResult:
+        result = RowResult(number=parsed.number, outcome="skipped", remarks=list(parsed.remarks), row=parsed)
+        if parsed.skip:
+            result.outcome = "blank" if parsed.skip == "blank" else "skipped"
+            result.reasons = [] if parsed.skip == "blank" else [parsed.skip]
+            return result
+        earlier = self.seen.get(parsed.fingerprint)
+        if earlier is not None:
+            result.reasons = [_("The same as row %(row)d of this file.") % {"row": earlier}]
+            return result
+        self.seen[parsed.fingerprint] = parsed.number
+        if parsed.fingerprint in previous:
+            batch_id, row = previous[parsed.fingerprint]
+            result.reasons = [_("Already imported: import %(batch)d, row %(row)d.") % {"batch": batch_id, "row": row}]
+            return result
+        if parsed.problems:
+            result.outcome, result.reasons = "failed", list(parsed.problems)
+            return result
+        person, existing = None, None
+        if self.kind.person is not None:
+            person, remarks = self.kind.person(parsed.values, self.context)
+            result.remarks.extend(remarks)
+            candidates = find_candidates(matching_data(person), limit=CANDIDATES_SHOWN) if person.full_name else []
+            result.candidates = candidates
+            likely = [candidate for candidate in candidates if candidate.likely]
+            if len(likely) > 1:
+                result.reasons = [_("Several people in the registry match this row (%(ids)s): enter it by hand after "
+                                    "checking them.") % {"ids": ", ".join(f"#{c.person_id}" for c in likely)}]
+                return result
+            existing = likely[0].person if likely else None
+            possible = [candidate for candidate in candidates if not candidate.likely]
+            if possible and existing is None:
+                result.remarks.append(_("Possibly the same person as %(ids)s: check and merge them if so.")
+                                      % {"ids": ", ".join(f"#{c.person_id}" for c in possible)})
+        try:
+            written = self.kind.write(self.context, parsed.values, person, existing)
+        except Skip as skip:
+            result.reasons = [str(skip)]
+            return result
+        except ValidationError as error:
+            result.outcome, result.reasons = "failed", _messages(error, self.reader.label)
+            return result
+        result.written = written.written
+        result.remarks.extend(written.remarks)
+        linked = any(item.outcome == RecordOutcome.LINKED for item in written.written)
+        result.outcome = "linked" if linked else "created"
+        return result
+
+    # A batch of rows --------------------------------------------------------------------------------------------
+
+    def run_batch(self, rows: list[tuple[int, list]], *, token: str | None) -> list[RowResult]:
+        """Process ``rows`` in one transaction; with a ``token`` commit them, without one roll everything back."""
+        parsed = [self.reader.read(number, cells) for number, cells in rows]
+        previous = self._previous([row.fingerprint for row in parsed if row.fingerprint])
+        with transaction.atomic():
+            if token is not None:
+                locked = ImportBatch.objects.select_for_update().get(pk=self.batch.pk)
+                if locked.run_token != token or locked.status != BatchStatus.RUNNING:
+                    raise Superseded
+            results = [self.process(row, previous) for row in parsed]
+            if token is None:
+                transaction.set_rollback(True)
+            else:
+                self._save(results, last_row=rows[-1][0])
+        return results
+
+    def _content_type(self, record) -> ContentType:
+        model = type(record)
+        if model not in self._content_types:
+            self._content_types[model] = ContentType.objects.get_for_model(model)
+        return self._content_types[model]
+
+    def _save(self, results: list[RowResult], *, last_row: int) -> None:
+        records, notes = [], []
+        counts = {"created": 0, "linked": 0, "skipped": 0, "failed": 0}
+        for result in results:
+            if result.outcome == "blank":
+                continue
+            counts[result.outcome] += 1
+            fingerprint = result.row.fingerprint if result.row else ""
+            records += [ImportedRecord(batch=self.batch, row=result.number, object_id=item.record.pk,
+                                       content_type=self._content_type(item.record), outcome=item.outcome,
+                                       fingerprint=fingerprint)
+                        for item in result.written]
+            if result.outcome in ("skipped", "failed"):
+                notes.append(RowNote(batch=self.batch, row=result.number, level=result.outcome,
+                                     reasons="\n".join(result.reasons + result.remarks)))
+            elif result.remarks:
+                notes.append(RowNote(batch=self.batch, row=result.number, level=NoteLevel.WARNING,
+                                     reasons="\n".join(result.remarks)))
+        ImportedRecord.objects.bulk_create(records)
+        RowNote.objects.bulk_create(notes)
+        ImportBatch.objects.filter(pk=self.batch.pk).update(
+            last_row=last_row, heartbeat_at=timezone.now(),
+            created_count=models.F("created_count") + counts["created"],
+            linked_count=models.F("linked_count") + counts["linked"],
+            skipped_count=models.F("skipped_count") + counts["skipped"],
+            failed_count=models.F("failed_count") + counts["failed"],
+        )
+        self.batch.last_row = last_row
+
+    # The whole sheet ----------------------------------------------------------------------------------------------
+
+    def run(self, *, token: str | None, progress, start: int | None = None) -> list[RowResult]:
+        """Every row from ``start`` (after the last row done when resuming) to the end. With a token the rows are
+        committed and nothing is kept in memory; without one (a dry run) nothing is written and the results are
+        returned for the report."""
+        kept: list[RowResult] = []
+        rows = self.source_rows(start=start)
+        while chunk := list(itertools.islice(rows, BATCH_SIZE)):
+            results = self.run_batch(chunk, token=token)
+            if token is None:
+                for result in results:
+                    result.written, result.candidates, result.row = [], [], None
+                kept.extend(results)
+            progress.advance(len(chunk))
+        return kept
+
+
+# Running a whole import (the background job and the command line) ----------------------------------------------
+
+EVERY_ROW = 10**9
+
+
+def _rows_to_do(batch: ImportBatch, runner: Runner) -> int:
+    from trove.imports.reading import count_rows
+
+    last = batch.total_rows
+    if last is None:
+        workbook = open_workbook(selectors.batch_content(batch), batch.file_format)
+        last = count_rows(workbook, batch.sheet_name)
+    return max(0, last - (batch.first_data_row or 1) + 1)
+
+
+def summary_message(counts: dict[str, int]) -> str:
+    message = _("%(created)d created, %(linked)d linked to an existing person, %(skipped)d skipped, %(failed)d failed.")
+    return message % {name: counts.get(name, 0) for name in ("created", "linked", "skipped", "failed")}
+
+
+def execute(*, batch: ImportBatch, acting_user, token: str, progress) -> ImportBatch:
+    """Run a started (or resumed) import to its end: the rows after the last one done, then the report (the job's
+    result file) and the end of the batch. A run that fails leaves the batch interrupted, to be resumed."""
+    from django.urls import reverse
+
+    from trove.imports import actions, report
+
+    runner = Runner(batch, acting_user)
+    first = batch.first_data_row or 1
+    progress.start(total=_rows_to_do(batch, runner), message=_("Importing the rows…"))
+    if batch.last_row >= first:
+        progress.advance(batch.last_row - first + 1)
+    try:
+        runner.run(token=token, progress=progress, start=batch.last_row + 1 if batch.last_row else None)
+    except Superseded:
+        return batch
+    except BaseException:
+        try:
+            actions.batch_interrupted(acting_user=acting_user, batch=batch, token=token)
+        except Exception:  # noqa: BLE001, S110 - the first error is the one to report; this one follows from it
+            pass
+        raise
+    batch.refresh_from_db()
+    content = report.build(batch, runner.source_rows(), report.outcomes_of(batch), done_until=EVERY_ROW)
+    progress.attach(report.file_name(batch), report.XLSX, content)
+    batch = actions.batch_finish(acting_user=acting_user, batch=batch, token=token)
+    counts = {"created": batch.created_count, "linked": batch.linked_count, "skipped": batch.skipped_count,
+              "failed": batch.failed_count}
+    progress.finish(summary={**counts, "link": reverse("imports:detail", args=[batch.pk])},
+                    message=summary_message(counts))
+    return batch
+
+
+def check(*, batch: ImportBatch, acting_user, progress) -> dict[str, int]:
+    """Run every row without writing anything and attach the report of what the import would do."""
+    from collections import Counter
+
+    from django.urls import reverse
+
+    from trove.imports import report
+
+    runner = Runner(batch, acting_user)
+    progress.start(total=_rows_to_do(batch, runner), message=_("Checking the rows…"))
+    results = runner.run(token=None, progress=progress)
+    outcomes = {result.number: (result.outcome, "\n".join(result.reasons + result.remarks), "")
+                for result in results if result.outcome != "blank"}
+    content = report.build(batch, runner.source_rows(), outcomes, done_until=EVERY_ROW, dry_run=True)
+    progress.attach(report.file_name(batch, dry_run=True), report.XLSX, content)
+    counts = dict(Counter(result.outcome for result in results if result.outcome != "blank"))
+    progress.finish(summary={**counts, "link": reverse("imports:detail", args=[batch.pk])},
+                    message=summary_message(counts))
+    return counts

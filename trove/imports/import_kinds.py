@@ -1,0 +1,221 @@
+"""The kinds of list this app imports itself: persons with their cases, suspected victims, missing persons.
+
+Each row is written by the action that writes such a record by hand — ``receive_person`` (which also opens the
+verification of the law in force on the intake date), ``suspected_create`` and ``missing_create`` — so an imported
+record passes the same checks and leaves the same audit entries as one typed into the form.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from trove.cases.actions import DocumentData, IntakeData, receive_person
+from trove.cases.forms import PLACE_BY_AGENCY_TYPE
+from trove.cases.models import Case, PlaceKind
+from trove.geo.models import REORGANISATION_DATE, AdminUnit
+from trove.imports.models import RecordOutcome
+from trove.imports.persons import PERSON_FIELDS, day_of, person_from
+from trove.imports.registry import Field, Kind, Skip, WriteResult, Written, register
+from trove.people.models import RiskChannel
+from trove.people.registry_actions import missing_create, suspected_create
+from trove.rules.models import IntakeChannel
+
+CREATED, LINKED = RecordOutcome.CREATED, RecordOutcome.LINKED
+
+CHANNEL_ALIASES = {
+    "trao tra": "handover_official", "trao tra chinh thuc": "handover_official", "ban giao": "handover_official",
+    "duoc trao tra": "handover_official", "tiep nhan trao tra": "handover_official",
+    "tu tro ve": "returned_self", "tu ve": "returned_self", "tu tro ve nuoc": "returned_self",
+    "co quan dai dien": "returned_mission", "dai su quan": "returned_mission", "lanh su quan": "returned_mission",
+    "giai cuu": "rescued_domestic", "duoc giai cuu": "rescued_domestic",
+    "trinh bao": "self_reported", "tu den trinh bao": "self_reported", "tu trinh bao": "self_reported",
+    "tu khai bao": "self_reported", "to giac": "self_reported",
+    "chuyen den": "referred", "duoc chuyen den": "referred", "chuyen tuyen": "referred",
+    "tong dai": "hotline", "111": "hotline", "duong day nong": "hotline",
+}
+RISK_ALIASES = {
+    "xuat khau lao dong": "labour_export", "xkld": "labour_export", "di lao dong": "labour_export",
+    "lao dong": "labour_export", "di lam thue": "labour_export", "du lich": "tourism",
+    "ket hon": "marriage_foreigner", "lay chong": "marriage_foreigner", "hon nhan": "marriage_foreigner",
+    "lay chong nuoc ngoai": "marriage_foreigner", "qua mang": "online_recruitment",
+    "mang xa hoi": "online_recruitment", "online": "online_recruitment", "facebook": "online_recruitment",
+    "zalo": "online_recruitment", "tuyen dung qua mang": "online_recruitment", "khac": "other",
+}
+PLACE_ALIASES = {
+    "cua khau": "border_gate", "don bien phong": "border_post", "bien phong": "border_post", "ubnd": "commune",
+    "uy ban": "commune", "cong an": "police", "co so": "facility", "trung tam": "facility",
+    "nha tam lanh": "facility", "khac": "other",
+}
+NOTES = Field("notes", gettext_lazy("Notes"), "text", ("ghi chu", "notes", "note", "ghi chu khac"))
+REPORTED_ON = Field("reported_on", gettext_lazy("Reported on"), "date",
+                    ("ngay phat hien", "ngay bao cao", "ngay tiep nhan thong tin", "ngay ghi nhan", "ngay bao tin",
+                     "ngay trinh bao", "ngay", "reported on"))
+REPORTED_BY = Field("reported_by", gettext_lazy("Reported by"), "text",
+                    ("nguoi bao tin", "nguon tin", "nguoi cung cap thong tin", "nguoi trinh bao", "reported by"))
+
+
+def _place_unit(context, text: str, on) -> AdminUnit | None:
+    """Where the person was received, as a unit valid on that day: the row's place, or the agency's own unit, or
+    before 1 July 2025 the legacy unit chosen in the wizard."""
+    if text:
+        unit, _remarks = context.places.unit_for(text, on=on)
+        if unit is not None and unit.is_valid_on(on):
+            return unit
+    agency_unit = context.agency.unit
+    if agency_unit.is_valid_on(on):
+        return agency_unit
+    if on < REORGANISATION_DATE:
+        if context.defaults.get("legacy_place"):
+            return context.places.by_pk(context.defaults["legacy_place"])
+        # Not chosen in the wizard: the unit the wizard proposes, the old unit of the same name first.
+        return context.places.legacy_default(agency_unit)
+    return None
+
+
+def write_case(context, values: dict, person, existing) -> WriteResult:
+    received_at = values.get("received_at")
+    if received_at is None:
+        raise ValidationError({"received_at": [_("Give the day the person was received.")]})
+    on = timezone.localdate(received_at)
+    remarks: list[str] = []
+    document = values.get("handover_document") or ""
+    intake = IntakeData(
+        channel=values.get("channel") or "", received_at=received_at,
+        place_kind=values.get("place_kind") or PLACE_BY_AGENCY_TYPE.get(context.agency.agency_type, PlaceKind.OTHER),
+        place_unit=_place_unit(context, values.get("place_unit") or "", on),
+        place_name=(values.get("place_name") or "")[:200],
+        country_returned_from=values.get("country_returned_from"),
+        source_reference=(values.get("source_reference") or "")[:200],
+        first_support=values.get("first_support") or "", notes=values.get("notes") or "",
+        documents=[DocumentData(title=document[:200])] if document else [],
+    )
+    if existing is not None:
+        same_day = Case.objects.filter(person=existing, owner_agency=context.agency,
+                                       intake__received_at__date=on).values_list("code", flat=True).first()
+        if same_day:
+            raise Skip(_("This person already has case %(code)s, received by your agency on the same day.")
+                       % {"code": same_day})
+    case = receive_person(acting_user=context.acting_user, agency=context.agency, intake=intake,
+                          person=None if existing is not None else person, existing_person=existing,
+                          request=context.request)
+    written = [Written(case.person, LINKED if existing is not None else CREATED), Written(case, CREATED)]
+    return WriteResult(written, remarks)
+
+
+def _registry_person(values: dict, context, date_field: str):
+    on = values.get(date_field)
+    return person_from(values, context=context, on=on.day if on else None)
+
+
+def _already_registered(existing) -> WriteResult:
+    # The registry actions always create the person; a person already in the system is linked, not copied.
+    return WriteResult([Written(existing, LINKED)],
+                       [_("The person is already in the system: no new entry was made; check their records.")])
+
+
+def write_suspected(context, values: dict, person, existing) -> WriteResult:
+    if existing is not None:
+        return _already_registered(existing)
+    remarks: list[str] = []
+    entry = suspected_create(
+        acting_user=context.acting_user, agency=context.agency, person=person,
+        risk_channel=values.get("risk_channel") or "",
+        reported_on=day_of(values.get("reported_on"), remarks, _("day of the report")),
+        reported_by=values.get("reported_by") or "", destination_country=values.get("destination_country"),
+        notes=values.get("notes") or "", request=context.request,
+    )
+    return WriteResult([Written(entry.person, CREATED), Written(entry, CREATED)], remarks)
+
+
+def write_missing(context, values: dict, person, existing) -> WriteResult:
+    if existing is not None:
+        return _already_registered(existing)
+    remarks: list[str] = []
+    entry = missing_create(
+        acting_user=context.acting_user, agency=context.agency, person=person,
+        reported_on=day_of(values.get("reported_on"), remarks, _("day of the report")),
+        reported_by=values.get("reported_by") or "", last_known_place=values.get("last_known_place") or "",
+        last_known_country=values.get("last_known_country"),
+        missing_since=day_of(values.get("missing_since"), remarks, _("day the person went missing")),
+        notes=values.get("notes") or "", request=context.request,
+    )
+    return WriteResult([Written(entry.person, CREATED), Written(entry, CREATED)], remarks)
+
+
+register(Kind(
+    code="persons", label=gettext_lazy("Persons and their cases"), permission="case.create",
+    description=gettext_lazy("People who were received (returned, rescued, reported themselves…): each row opens a "
+                             "case with its intake, as the intake form does."),
+    fields=PERSON_FIELDS + (
+        Field("received_at", gettext_lazy("Received on"), "moment",
+              ("ngay tiep nhan", "thoi gian tiep nhan", "ngay thang tiep nhan", "ngay tro ve", "ngay ve",
+               "ngay trao tra", "ngay giai cuu", "ngay tiep nhan nan nhan", "received on", "date received")),
+        Field("channel", gettext_lazy("How the person came"), "choice",
+              ("nguon tiep nhan", "hinh thuc tiep nhan", "hinh thuc tro ve", "dien tiep nhan", "truong hop",
+               "nguon", "channel"), choices=IntakeChannel, aliases=CHANNEL_ALIASES, default=True),
+        Field("place_kind", gettext_lazy("Kind of place"), "choice", ("loai noi tiep nhan",), choices=PlaceKind,
+              aliases=PLACE_ALIASES, default=True),
+        Field("place_name", gettext_lazy("Place of receiving"), "text",
+              ("noi tiep nhan", "dia diem tiep nhan", "don vi tiep nhan", "place")),
+        Field("place_unit", gettext_lazy("Commune or province of the place"), "text",
+              ("xa tiep nhan", "dia ban tiep nhan", "dia chi noi tiep nhan")),
+        Field("country_returned_from", gettext_lazy("Country returned from"), "country",
+              ("nuoc tro ve", "tro ve tu", "tro ve tu nuoc", "nuoc bi mua ban", "bi mua ban sang",
+               "noi bi mua ban", "quoc gia", "nuoc", "country"), default=True),
+        Field("source_reference", gettext_lazy("Referred by, or hotline call reference"), "text",
+              ("co quan chuyen", "co quan chuyen den", "don vi chuyen", "noi chuyen den", "so cuoc goi")),
+        Field("handover_document", gettext_lazy("Handover record"), "text",
+              ("bien ban", "bien ban ban giao", "so bien ban", "giay to kem theo", "giay to ban giao")),
+        Field("first_support", gettext_lazy("First support given"), "text",
+              ("ho tro ban dau", "da ho tro", "ho tro da nhan", "first support")),
+        NOTES,
+    ),
+    required=(("full_name",), ("received_at",), ("channel",)),
+    write=write_case,
+    person=lambda values, context: person_from(
+        values, context=context,
+        on=timezone.localdate(values["received_at"]) if values.get("received_at") else None),
+    event_date="received_at",
+))
+
+register(Kind(
+    code="suspected", label=gettext_lazy("Suspected victims"), permission="case.create",
+    description=gettext_lazy("People who may be victims, followed by the channel through which they may be "
+                             "trafficked."),
+    fields=PERSON_FIELDS + (
+        Field("risk_channel", gettext_lazy("Risk channel"), "choice",
+              ("hinh thuc", "nguy co", "kenh", "duong day", "phuong thuc", "dau hieu", "loai", "risk channel"),
+              choices=RiskChannel, aliases=RISK_ALIASES, default=True),
+        REPORTED_ON, REPORTED_BY,
+        Field("destination_country", gettext_lazy("Destination country"), "country",
+              ("nuoc den", "quoc gia den", "di den", "noi den", "nuoc", "quoc gia", "destination"), default=True),
+        NOTES,
+    ),
+    required=(("full_name",), ("reported_on",), ("risk_channel",)),
+    write=write_suspected,
+    person=lambda values, context: _registry_person(values, context, "reported_on"),
+    event_date="reported_on",
+))
+
+register(Kind(
+    code="missing", label=gettext_lazy("Missing persons"), permission="case.create",
+    description=gettext_lazy("People reported missing or not yet rescued."),
+    fields=PERSON_FIELDS + (
+        REPORTED_ON, REPORTED_BY,
+        Field("missing_since", gettext_lazy("Missing since"), "date",
+              ("ngay mat tich", "mat tich tu", "thoi gian mat tich", "mat lien lac tu", "ngay mat lien lac",
+               "missing since")),
+        Field("last_known_place", gettext_lazy("Last known place"), "text",
+              ("noi o cuoi cung", "noi mat tich", "dia diem cuoi cung", "noi mat lien lac", "last known place")),
+        Field("last_known_country", gettext_lazy("Last known country"), "country",
+              ("nuoc nghi den", "quoc gia", "nuoc", "last known country"), default=True),
+        NOTES,
+    ),
+    required=(("full_name",), ("reported_on",)),
+    write=write_missing,
+    person=lambda values, context: _registry_person(values, context, "reported_on"),
+    event_date="reported_on",
+))

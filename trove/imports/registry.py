@@ -1,0 +1,99 @@
+"""What can be imported: each kind of list is its target fields, the fields it needs, and the action that writes
+one row. A kind is registered once; the wizard, the engine and the command read the registry and know nothing else
+about it.
+
+To add a kind (support given, activities…), an app writes an ``import_kinds`` module that calls ``register``::
+
+    register(Kind(code="support", label=_("Support given"), permission="support.record",
+                  fields=(Field("case_code", _("Case code"), "text", ("ma ho so",)), ...),
+                  required=(("case_code",), ("support_type",), ("given_on",)),
+                  write=write_support_row))
+
+``write(context, values, person, existing)`` calls the app's action for one row and returns what it made as
+``Written`` items (or raises ``Skip`` or the action's ``ValidationError``). Kinds about a person give ``person``, which
+turns a row into ``trove.people.actions.PersonData``; the engine then looks for the person in the registry
+(``find_candidates``) and passes the one it is sure of as ``existing``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils.functional import Promise
+from django.utils.module_loading import autodiscover_modules
+
+
+@dataclass(frozen=True)
+class Field:
+    """A target field. ``parse`` names a cell parser of ``trove.imports.rows.PARSERS``; ``synonyms`` are column
+    headings that mean this field, folded (lower case, no diacritics); ``choices`` and ``aliases`` serve the
+    "choice" parser; ``default`` lets the wizard give a value for every row whose cell is empty."""
+
+    name: str
+    label: Promise | str
+    parse: str = "text"
+    synonyms: tuple[str, ...] = ()
+    choices: object = None
+    aliases: dict[str, str] | None = None
+    default: bool = False
+
+
+@dataclass
+class Written:
+    record: object
+    outcome: str  # trove.imports.models.RecordOutcome
+
+
+@dataclass
+class WriteResult:
+    written: list[Written]
+    remarks: list[str] = field(default_factory=list)
+
+
+class Skip(Exception):  # noqa: N818 - a row left out on purpose, not an error
+    """A row that is deliberately not written; the message says why."""
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: Promise | str
+    permission: str  # what the importing member needs in the agency (the action checks it again)
+    fields: tuple[Field, ...]
+    # Each group names fields of which one must be mapped to a column or given a value for every row.
+    required: tuple[tuple[str, ...], ...]
+    write: Callable[..., WriteResult]
+    person: Callable[..., tuple[object, list[str]]] | None = None
+    # The field whose date says which unit set an address is in (legacy before 1 July 2025).
+    event_date: str = ""
+    description: Promise | str = ""
+
+    def field(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+_KINDS: dict[str, Kind] = {}
+_discovered = False
+
+
+def register(kind: Kind) -> Kind:
+    _KINDS[kind.code] = kind
+    return kind
+
+
+def _discover() -> None:
+    global _discovered
+    if not _discovered:
+        _discovered = True
+        autodiscover_modules("import_kinds")
+
+
+def get_kind(code: str) -> Kind | None:
+    _discover()
+    return _KINDS.get(code)
+
+
+def all_kinds() -> list[Kind]:
+    _discover()
+    return list(_KINDS.values())
