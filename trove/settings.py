@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "trove.referrals",
     "trove.intel",
     "trove.plans",
+    "trove.reports",
     "trove.imports",
     "trove.api",
     "django.contrib.admin",

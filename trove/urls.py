@@ -26,6 +26,7 @@ urlpatterns = [
     path("referrals/", include("trove.referrals.urls")),
     path("tips/", include("trove.intel.urls")),
     path("plans/", include("trove.plans.urls")),
+    path("reports/", include("trove.reports.urls")),
     path("imports/", include("trove.imports.urls")),
     path("api/v1/", include("trove.api.urls")),
     path("people/", include("trove.people.merge_urls")),
