@@ -21,7 +21,11 @@ def _scale(items: list[tuple[str, Shown]]) -> int:
     return max([shown.value or 0 for _label, shown in items] + [1])
 
 
-def bar_chart(items: list[tuple[str, Shown]], *, title: str, label_width: int = 190, width: int = 560) -> SafeString:
+def _short(label: str, limit: int = 40) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def bar_chart(items: list[tuple[str, Shown]], *, title: str, label_width: int = 260, width: int = 640) -> SafeString:
     """Horizontal bars, one per item (a channel mix, say)."""
     row, gap = 22, 6
     height = len(items) * (row + gap) + gap
@@ -32,10 +36,10 @@ def bar_chart(items: list[tuple[str, Shown]], *, title: str, label_width: int = 
         y = gap + index * (row + gap)
         length = 0 if shown.value is None else max(1 if shown.value else 0, round(room * shown.value / top))
         bars.append(format_html(
-            '<text x="{}" y="{}" text-anchor="end" font-size="12" fill="{}">{}</text>'
+            '<text x="{}" y="{}" text-anchor="end" font-size="12" fill="{}"><title>{}</title>{}</text>'
             '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>'
             '<text x="{}" y="{}" font-size="12" fill="{}">{}</text>',
-            label_width - 6, y + 15, INK, label[:34],
+            label_width - 6, y + 15, INK, label, _short(label),
             label_width, y, length, row, HIDDEN if shown.hidden else BAR,
             label_width + length + 6, y + 15, INK, shown.text,
         ))
