@@ -9,9 +9,10 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from trove.cases.attachments import check_upload, decrypt_bytes, encrypt_bytes
+from trove.cases.attachments import check_upload
 from trove.cases.models import Attachment, Case, CaseEvent
 from trove.core import audit, policy
+from trove.core.crypto import decrypt_bytes, encrypt_bytes
 
 
 def attachment_add(

@@ -18,8 +18,6 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from trove.core import crypto
-
 PDF = "application/pdf"
 JPEG = "image/jpeg"
 PNG = "image/png"
@@ -74,11 +72,6 @@ def check_upload(content: bytes) -> str:
             code="type",
         )
     return content_type
-
-
-# Attachments are encrypted with the keys of the identity fields (same keys, same rotation).
-encrypt_bytes = crypto.encrypt_bytes
-decrypt_bytes = crypto.decrypt_bytes
 
 
 def ascii_name(name: str) -> str:

@@ -17,6 +17,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -48,16 +49,18 @@ def _clean(value: object) -> object:
     return value
 
 
-class Workbook:
-    def sheet_names(self) -> list[str]:
-        raise NotImplementedError
+class Workbook(ABC):
+    """What the import reads from a file, whatever its format (XlsxWorkbook, XlsWorkbook, CsvWorkbook)."""
 
+    @abstractmethod
+    def sheet_names(self) -> list[str]: ...
+
+    @abstractmethod
     def row_count(self, sheet: str) -> int | None:
         """The number of the last row, when the file says it without being read through."""
-        raise NotImplementedError
 
-    def _raw_rows(self, sheet: str) -> Iterator[list]:
-        raise NotImplementedError
+    @abstractmethod
+    def _raw_rows(self, sheet: str) -> Iterator[list]: ...
 
     def merges(self, sheet: str) -> list[Merge]:
         return []
@@ -135,7 +138,7 @@ class XlsWorkbook(Workbook):
 
         try:
             self.book = xlrd.open_workbook(file_contents=content, formatting_info=True, on_demand=True)
-        except NotImplementedError:
+        except NotImplementedError:  # xlrd keeps no formatting (merged cells) for some files: read them without
             self.book = xlrd.open_workbook(file_contents=content, on_demand=True)
         except Exception as error:  # noqa: BLE001 - xlrd raises many kinds on a damaged file
             raise UnreadableFile(_("This .xls file cannot be read; open it in Excel and save it as .xlsx.")) from error

@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trove.agencies.models import Agency
-from trove.cases.attachments import check_upload, decrypt_bytes, encrypt_bytes
+from trove.cases.attachments import check_upload
 from trove.core import audit, policy
 from trove.core.actions import participation_start
+from trove.core.crypto import decrypt_bytes, encrypt_bytes
 from trove.core.models.access import ParticipationReason
 from trove.geo.models import AdminUnit
 from trove.plans.actions.common import may_act_for, plan_agencies, require_in_force, require_report, unit_valid_on
