@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from trove.core.fields import EncryptedTextField
 from trove.core.models.access import AgencyOwned
 from trove.core.storage import private_files
+from trove.core.versioning import Versioned
 from trove.rules.models import IntakeChannel  # the channels the law names are a legal code list
 
 
@@ -40,9 +41,26 @@ class PlaceKind(models.TextChoices):
     OTHER = "other", _("Other place")
 
 
-class Case(AgencyOwned):
+class ExploitationType(models.TextChoices):
+    # shared/domain/categories.md, "Exploitation"; codes are HTCDS v2.0 vic_TypeOfExploitation values. The purposes
+    # of Decree 62/2012/NĐ-CP Art. 5 (regime A) and of Law 53/2024/QH15 (regime B) map onto them.
+    FORCED_LABOUR = "ForcedLabour", _("Forced labour")
+    SEXUAL_EXPLOITATION = "SexualExploitation", _("Sexual exploitation")
+    CHILD_LABOUR = "ChildLabour", _("Child labour")
+    FORCED_MARRIAGE = "ForcedMarriage", _("Forced marriage")
+    SERVITUDE = "Servitude", _("Servitude")
+    ORGAN_REMOVAL = "OrganRemoval", _("Organ removal")
+    FORCED_BEGGING = "ForcedBegging", _("Forced begging")
+    FORCED_ADOPTION = "ForcedAdoption", _("Forced adoption")
+    SURROGACY = "Surrogacy", _("Forced childbirth")
+    FORCED_CRIMINALITY = "ForcedCriminality", _("Forced law-breaking")
+    OTHER = "Other", _("Other")
+
+
+class Case(AgencyOwned, Versioned):
     """A person's file (hồ sơ). Its code and pseudonym carry no personal data, so they may be shown to anyone who
-    may see the case; ``unit`` is where the person was received, under the units valid on that day."""
+    may see the case; ``unit`` is where the person was received, under the units valid on that day. ``version`` is
+    the optimistic lock (trove.core.versioning) for edits of the file."""
 
     code = models.CharField(_("case code"), max_length=24, unique=True)
     pseudonym = models.CharField(_("pseudonym"), max_length=40)
@@ -139,6 +157,26 @@ class AccompanyingChild(models.Model):
 
     def __str__(self) -> str:
         return f"child {self.person_id} of {self.case_id}"
+
+
+class CaseExploitation(models.Model):
+    """One type of exploitation the person suffered, as the officers recorded it on the case (either regime); a case
+    may have several. Statistics count cases by these rows; a case with none is "not recorded"."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="exploitations")
+    type = models.CharField(_("type of exploitation"), max_length=24, choices=ExploitationType.choices)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = _("type of exploitation")
+        verbose_name_plural = _("types of exploitation")
+        constraints = [models.UniqueConstraint(fields=["case", "type"], name="case_exploitation_once")]
+        indexes = [models.Index(fields=["type", "case"])]
+
+    def __str__(self) -> str:
+        return f"{self.type} of {self.case_id}"
 
 
 # Attachments live in the private storage (trove.core.storage): outside the web root, read only by views that ask

@@ -13,10 +13,18 @@ from django.utils.translation import gettext as _
 
 
 class Versioned(models.Model):
+    """Adds the lock column. A model whose ``version`` already means something else (a plan's numbered versions)
+    sets ``LOCK_FIELD`` to the name of its own column instead."""
+
+    LOCK_FIELD = "version"
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         abstract = True
+
+
+def lock_value(instance) -> int:
+    return getattr(instance, type(instance).LOCK_FIELD)
 
 
 class StaleEdit(ValidationError):
@@ -38,10 +46,10 @@ def lock_current(instance: Versioned, expected_version: int | None):
 
     model = type(instance)
     current = model._base_manager.select_for_update().get(pk=instance.pk)
-    if expected_version is not None and current.version != expected_version:
+    if expected_version is not None and lock_value(current) != expected_version:
         label = model._meta.label_lower
+        missed = max(1, lock_value(current) - expected_version)
         since = (AuditEntry.objects.filter(object_type=label, object_id=str(instance.pk))
-                 .exclude(changes={}).select_related("actor").order_by("-pk")[: max(1, current.version -
-                                                                                      expected_version)])
+                 .exclude(changes={}).select_related("actor").order_by("-pk")[:missed])
         raise StaleEdit(current, list(reversed(since)))
     return current

@@ -53,9 +53,12 @@ class Plan(AgencyOwned):
     """One version of a plan. ``unit`` (from AgencyOwned) is the plan's unit, valid on the plan's date."""
 
     access_view_permission = "plan.view"
+    # The optimistic lock of trove.core.versioning; ``version`` below is the plan's own numbered version.
+    LOCK_FIELD = "revision"
 
     series = models.UUIDField(_("series"), default=uuid.uuid4, db_index=True, editable=False)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
+    revision = models.PositiveIntegerField(default=1, editable=False)
     previous = models.OneToOneField("self", verbose_name=_("previous version"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="next_version")
     copied_from = models.ForeignKey("self", verbose_name=_("copied from"), null=True, blank=True,

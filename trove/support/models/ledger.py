@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from trove.core.fields import EncryptedTextField
 from trove.core.models.access import AgencyOwned
+from trove.core.versioning import Versioned
 
 
-class SupportEntry(AgencyOwned):
+class SupportEntry(AgencyOwned, Versioned):
     """One support given, to the case's person or to a child accompanying them.
 
     Owned like its case (``owner_agency`` and ``unit`` are the case's when it is recorded), so that lists of entries
