@@ -70,6 +70,8 @@ class Case(AgencyOwned, Versioned):
                               db_index=True)
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now, db_index=True)
     closed_reason = models.CharField(_("reason for closing"), max_length=40, blank=True)
+    # Set by the retention run on a case closed longer than the configured period: read-only, out of daily lists.
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
 

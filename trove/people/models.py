@@ -65,6 +65,8 @@ class Person(Versioned):
     father_name = EncryptedTextField(_("father's name"), blank=True)
     mother_name = EncryptedTextField(_("mother's name"), blank=True)
     relatives = EncryptedJSONField(_("relatives"), null=True, blank=True)  # [{"name", "relation", "phone"}]
+    # Set when identity was erased on a lawful request: the fields above are emptied, the counts keep the person.
+    erased_at = models.DateTimeField(_("identity erased at"), null=True, blank=True, editable=False)
 
     # Keyed blind indexes for exact look-ups (trove.core.crypto.blind_index).
     citizen_id_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
