@@ -130,7 +130,8 @@ def _check_receiver(case: Case, agency: Agency, to_agency: Agency | None, provid
 
 def _check_consent(user, case: Case, basis: ConsentBasis | None, consent_by: str, consent_on, exception_reason: str,
                    referred_on: datetime.date | None, errors: dict) -> None:
-    """Consent is recorded for each referral (Law 53/2024/QH15, Art. 3(10), in the ``ConsentBasis`` rows): who gave
+    """Consent is recorded for each referral under the personal-data law of the day (Decree 13/2023/NĐ-CP until
+    2025-12-31, then Law 91/2025/QH15 and Decree 356/2025/NĐ-CP; the ``ConsentBasis`` rows cite them): who gave
     it, when and how; or the legal exception, recorded only by a member holding ``referral.consent_exception``."""
     day = referred_on or today()
     in_force = list(ConsentBasis.objects.on(day))

@@ -1,8 +1,8 @@
 """What the law and the administrator set for referrals and follow-up: table rows with validity dates, never ``if``s.
 
-- ``ConsentBasis``: how a person's consent to a referral may be given, and the legal exception, with the article that
-  requires consent (Law 53/2024/QH15, Art. 3(10): no disclosure about a victim without their consent or their legal
-  representative's, except where the law provides).
+- ``ConsentBasis``: how a person's consent to a referral may be given, and the legal exception, with the law that
+  requires consent to share sensitive personal data: Decree 13/2023/NĐ-CP (Art. 11 consent, Art. 17 without consent)
+  until 2025-12-31, then the Personal Data Protection Law 91/2025/QH15 and Decree 356/2025/NĐ-CP.
 - ``AgeLimit``: below which age a person is a child (Law on Children 102/2016/QH13, Art. 1: under 16) or a minor
   (Civil Code 91/2015/QH13, Art. 21: under 18), by the law in force on the intake date.
 - ``FollowUpInterval``: when the reintegration visits fall, in months after the return home, with the days of grace

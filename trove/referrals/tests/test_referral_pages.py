@@ -82,7 +82,7 @@ class NewReferralPageTests(ReferralTestCase):
     def test_the_owner_refers_through_the_form(self):
         self.sign_in(self.p.owner)
         response = self.client.get(self.url, HTTP_ACCEPT_LANGUAGE="en")
-        self.assertContains(response, "53/2024/QH15, khoản 10 Điều 3")
+        self.assertContains(response, "91/2025/QH15")
         self.assertContains(response, self.women_agency.name)
         self.assertNotContains(response, "Legal exception: the provision")  # a caseworker may not except
         response = self.client.post(self.url, self.data())

@@ -24,7 +24,7 @@ class ConsentTests(ReferralTestCase):
         with translation.override("en"), self.assertRaises(ValidationError) as raised:
             self.send(self.case, consent_basis=None)
         message = " ".join(raised.exception.message_dict["consent_basis"])
-        self.assertIn("53/2024/QH15, khoản 10 Điều 3", message)
+        self.assertIn("91/2025/QH15", message)
         self.assertIn("Without consent the referral is refused", message)
         self.assert_nothing_saved()
 
@@ -38,7 +38,7 @@ class ConsentTests(ReferralTestCase):
         self.assert_nothing_saved()
 
     def test_a_consent_rule_not_in_force_on_the_referral_date_is_refused(self):
-        old = ConsentBasis.objects.get(code="signed", valid_to="2025-06-30")
+        old = ConsentBasis.objects.get(code="signed", valid_to="2025-12-31")
         with self.assertRaises(ValidationError) as raised:
             self.send(self.case, consent_basis=old)
         self.assertIn("consent_basis", raised.exception.message_dict)
@@ -64,7 +64,7 @@ class ConsentTests(ReferralTestCase):
         entry = AuditEntry.objects.get(action="referral.consent_exception")
         self.assertEqual(entry.object_id, str(referral.pk))
         self.assertNotIn("Bộ luật", str(entry.changes) + entry.reason)
-        self.assertIn("53/2024", str(entry.changes))
+        self.assertIn("91/2025/QH15", str(entry.changes))
 
 
 class ReceiverTests(ReferralTestCase):
