@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "trove.reports",
     "trove.imports",
     "trove.api",
+    "trove.privacy",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -232,3 +233,18 @@ TASKS = {
         ),
     }
 }
+
+# A job still "running" after this many minutes is taken for abandoned by a worker that died, and queued again
+# (`manage.py requeue_abandoned_jobs`); set it above the longest export or import the installation runs.
+JOBS_ABANDONED_AFTER_MINUTES = envint("JOBS_ABANDONED_AFTER_MINUTES", 120)
+
+# --- Retention and data subjects' rights (trove.privacy) --------------------------------------------------------------
+# A closed case is archived (read-only, out of the daily lists) this many days after it closed, by
+# `manage.py apply_retention` (docs/deploy.md). The law sets no period for victim files; five years is the project's
+# default, to be set by each installation.
+CASE_ARCHIVE_AFTER_DAYS = envint("CASE_ARCHIVE_AFTER_DAYS", 5 * 365 + 1)
+
+# --- Statistics and dashboards (trove.reports) ---------------------------------------------------------------------
+# A referral not answered (accepted or declined) this many calendar days after it was sent counts as overdue work of
+# the receiving agency on the leaders' dashboard. No legal text sets it: each installation's working rule.
+REFERRAL_ANSWER_DAYS = envint("REFERRAL_ANSWER_DAYS", 7)

@@ -30,6 +30,7 @@ urlpatterns = [
     path("imports/", include("trove.imports.urls")),
     path("api/v1/", include("trove.api.urls")),
     path("people/", include("trove.people.merge_urls")),
+    path("privacy/", include("trove.privacy.urls")),
     path("audit/", audit_views.audit_log, name="audit_log"),
     path("jobs/<uuid:job_id>/", job_views.job_page, name="job"),
     path("jobs/<uuid:job_id>/status.json", job_views.job_status, name="job_status"),

@@ -31,6 +31,7 @@ from trove.core import audit, policy
 from trove.core.actions import participation_end, participation_start
 from trove.core.models.access import AgencyOwned, ParticipationReason
 from trove.core.permissions import role_permissions, roles_with
+from trove.core.versioning import lock_current
 from trove.notifications.actions import notify
 from trove.verification.transitions import ClosingReason, Via, check_transition
 
@@ -115,8 +116,18 @@ def _reason(text: str, field: str, errors: dict) -> str:
     return text
 
 
+def ensure_not_archived(case: Case) -> None:
+    """Refuse any change to an archived case (the retention run archives cases closed long ago; trove.privacy)."""
+    if case.archived_at is not None:
+        raise ValidationError({NON_FIELD_ERRORS: [
+            _("Case %(code)s was archived on %(day)s under the retention rules: it is kept read-only and can no "
+              "longer be changed.") % {"code": case.code, "day": timezone.localdate(case.archived_at).isoformat()}]},
+            code="archived")
+
+
 def _owner_membership(user, case: Case, permission: str, refusal: str) -> Membership:
     policy.require(user, permission, case)
+    ensure_not_archived(case)
     membership = owner_side(user, case, permission)
     if membership is None:
         raise PermissionDenied(refusal % {"code": case.code})
@@ -138,22 +149,26 @@ def close_blockers(case: Case) -> list[str]:
     return reasons
 
 
-def case_close(*, acting_user, case: Case, reason: str, request=None) -> Case:
-    """Close the case with one of the reasons of categories.md (``ClosingReason``)."""
+def case_close(*, acting_user, case: Case, reason: str, expected_version: int | None = None,
+               request=None) -> Case:
+    """Close the case with one of the reasons of categories.md (``ClosingReason``). ``expected_version`` is the
+    case version the user's form showed: a case changed since is refused with ``StaleEdit`` (None: no check)."""
     membership = _owner_membership(acting_user, case, "case.close",
                                    _("Only the agency that owns case %(code)s, or a supervisor over it, can close it."))
     if reason not in ClosingReason.values:
         raise ValidationError({"reason": [_("Choose why the case is closed: %(reasons)s.")
                                           % {"reasons": ", ".join(str(label) for label in ClosingReason.labels)}]})
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
+        locked = lock_current(case, expected_version)
+        ensure_not_archived(locked)
         check_transition(locked.status, CaseStatus.CLOSED, Via.CLOSE)
         blockers = close_blockers(locked)
         if blockers:
             raise ValidationError({NON_FIELD_ERRORS: blockers})
         source = locked.status
         locked.status, locked.closed_reason = CaseStatus.CLOSED, reason
-        locked.save(update_fields=["status", "closed_reason"])
+        locked.version += 1
+        locked.save(update_fields=["status", "closed_reason", "version"])
         _event(locked, acting_user, membership.agency, "case.status_changed", source=source, target=CaseStatus.CLOSED,
                via=Via.CLOSE, closed_reason=reason)
         audit.record("case.close", actor=acting_user, request=request, agency=membership.agency, obj=locked,
@@ -161,7 +176,7 @@ def case_close(*, acting_user, case: Case, reason: str, request=None) -> Case:
         for hook in _HOOKS.values():
             if hook.on_close is not None:
                 hook.on_close(locked, acting_user)
-    case.status, case.closed_reason = locked.status, locked.closed_reason
+    case.status, case.closed_reason, case.version = locked.status, locked.closed_reason, locked.version
     return case
 
 
@@ -176,8 +191,10 @@ def _status_before_closing(case: Case) -> str:
     return verification_status(case_regime(case))
 
 
-def case_reopen(*, acting_user, case: Case, reason: str, request=None) -> Case:
-    """Reopen a closed case, with a written reason: it returns to the status it had before it was closed."""
+def case_reopen(*, acting_user, case: Case, reason: str, expected_version: int | None = None,
+                request=None) -> Case:
+    """Reopen a closed case, with a written reason: it returns to the status it had before it was closed.
+    ``expected_version`` as for ``case_close``."""
     membership = _owner_membership(acting_user, case, "case.close",
                                    _("Only the agency that owns case %(code)s, or a supervisor over it, can reopen "
                                      "it."))
@@ -189,14 +206,16 @@ def case_reopen(*, acting_user, case: Case, reason: str, request=None) -> Case:
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
+        locked = lock_current(case, expected_version)
+        ensure_not_archived(locked)
         if locked.status != CaseStatus.CLOSED:
             raise ValidationError({NON_FIELD_ERRORS: [_("The case was reopened in the meantime.")]})
         target = _status_before_closing(locked)
         check_transition(CaseStatus.CLOSED, target, Via.REOPEN)
         closed_reason = locked.closed_reason
         locked.status, locked.closed_reason = target, ""
-        locked.save(update_fields=["status", "closed_reason"])
+        locked.version += 1
+        locked.save(update_fields=["status", "closed_reason", "version"])
         reopening = CaseReopening.objects.create(case=locked, by=acting_user, closed_reason=closed_reason,
                                                  reason=reason)
         _event(locked, acting_user, membership.agency, "case.status_changed", source=CaseStatus.CLOSED,
@@ -207,7 +226,7 @@ def case_reopen(*, acting_user, case: Case, reason: str, request=None) -> Case:
         for hook in _HOOKS.values():
             if hook.on_reopen is not None:
                 hook.on_reopen(locked, acting_user)
-    case.status, case.closed_reason = locked.status, locked.closed_reason
+    case.status, case.closed_reason, case.version = locked.status, locked.closed_reason, locked.version
     return case
 
 
@@ -220,9 +239,11 @@ def _lifecycle_link(case: Case) -> str:
 
 
 def case_transfer_request(*, acting_user, case: Case, to_agency: Agency | None, reason: str,
-                          request=None) -> CaseTransfer:
+                          expected_version: int | None = None, request=None) -> CaseTransfer:
     """Ask ``to_agency`` to take the case over (the person moved, say). Until it answers, it takes part in the case
-    and sees all of it, so that it can decide; its members who may take cases over are notified."""
+    and sees all of it, so that it can decide; its members who may take cases over are notified. A case changed
+    since ``expected_version`` (closed meanwhile, say) is refused with ``StaleEdit``; the request itself does not
+    change the case row, so it does not move the version."""
     membership = _owner_membership(acting_user, case, "case.transfer",
                                    _("Only the agency that owns case %(code)s, or a supervisor over it, can transfer "
                                      "it."))
@@ -242,7 +263,10 @@ def case_transfer_request(*, acting_user, case: Case, to_agency: Agency | None, 
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
+        locked = lock_current(case, expected_version)
+        ensure_not_archived(locked)
+        if locked.status == CaseStatus.CLOSED:
+            raise ValidationError({NON_FIELD_ERRORS: [_("A closed case is not transferred: reopen it first.")]})
         if CaseTransfer.objects.filter(case=locked, status=TransferStatus.REQUESTED).exists():
             raise ValidationError({NON_FIELD_ERRORS: [_("A transfer of this case already waits for an answer.")]})
         participation = participation_start(acting_user=acting_user, obj=locked, agency=to_agency,
@@ -263,6 +287,7 @@ def case_transfer_request(*, acting_user, case: Case, to_agency: Agency | None, 
 
 def _receiving_membership(user, transfer: CaseTransfer) -> Membership:
     policy.require(user, "case.view", transfer.case)
+    ensure_not_archived(transfer.case)
     for membership in policy.memberships_with(user, "case.transfer"):
         if membership.agency_id == transfer.to_agency_id:
             return membership
@@ -306,9 +331,14 @@ def case_transfer_accept(*, acting_user, transfer: CaseTransfer, request=None) -
     with transaction.atomic():
         locked = _waiting(transfer)
         case = Case.objects.select_for_update().get(pk=locked.case_id)
+        ensure_not_archived(case)
         old = case.owner_agency
         case.owner_agency = locked.to_agency
-        case.save(update_fields=["owner_agency"])
+        # A new owner is a change of the case: forms opened before it are stale.
+        case.version += 1
+        case.save(update_fields=["owner_agency", "version"])
+        audit.record("case.owner_change", actor=acting_user, request=request, agency=membership.agency, obj=case,
+                     changes={"owner_agency": [old.pk, locked.to_agency_id]})
         moved = move_ownership(case, old, locked.to_agency)
         locked.status, locked.decided_by, locked.decided_at = TransferStatus.ACCEPTED, acting_user, timezone.now()
         locked.save(update_fields=["status", "decided_by", "decided_at"])

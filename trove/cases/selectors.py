@@ -62,6 +62,9 @@ class CaseFilters:
     received_from: datetime.date | None = None
     received_to: datetime.date | None = None
     query: str = ""
+    # Archived cases (trove.privacy retention) are left out of the daily list unless asked for; a case code finds
+    # its case either way.
+    archived: bool = False
 
 
 def case_list(user, filters: CaseFilters) -> models.QuerySet[Case]:
@@ -85,6 +88,10 @@ def case_list(user, filters: CaseFilters) -> models.QuerySet[Case]:
     if filters.received_to:
         cases = cases.filter(intake__received_at__lt=_start_of(filters.received_to + datetime.timedelta(days=1)))
     query = (filters.query or "").strip()[:MAX_QUERY_LENGTH]
+    if filters.archived:
+        cases = cases.filter(archived_at__isnull=False)
+    elif not looks_like_case_code(query):
+        cases = cases.filter(archived_at__isnull=True)
     if query:
         if looks_like_case_code(query):
             cases = cases.filter(code__iexact=query)

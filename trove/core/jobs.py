@@ -17,13 +17,21 @@ once (the user is sent to its page) and the work is queued when the transaction 
 (``django_tasks_db``; ``manage.py db_worker`` runs it — ``make run`` starts one), so no broker is needed. Tests use
 Django's immediate backend. A handler that raises marks the job failed with a general message: the exception's text
 may hold data from the file being processed, so it is neither shown nor logged, only its type.
+
+A worker killed in the middle of a job (a signal, the machine restarting) leaves the job "running" for ever:
+``requeue_abandoned`` (``manage.py requeue_abandoned_jobs``, run when the worker starts and from the scheduler) puts
+jobs running longer than ``JOBS_ABANDONED_AFTER_MINUTES`` back in the queue, where they start again from the
+beginning. Handlers are written for that: an export only reads and keeps its file at the end; an import commits
+batch by batch and resumes from its own record of them.
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.tasks import task
@@ -116,6 +124,29 @@ def run(job_id: str) -> Job:
         if job.status == JobStatus.RUNNING:
             progress.finish()
     return job
+
+
+def requeue_abandoned(*, now: datetime.datetime | None = None) -> list[Job]:
+    """Queue again the jobs whose worker died: "running" for longer than ``JOBS_ABANDONED_AFTER_MINUTES``. Their
+    progress and any partial result are dropped; the job starts again from the beginning. Audited per job."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(minutes=settings.JOBS_ABANDONED_AFTER_MINUTES)
+    requeued = []
+    for job in Job.objects.filter(status=JobStatus.RUNNING, started_at__lt=cutoff).order_by("created_at"):
+        # Only the job still running since before the cutoff is taken: a worker that finished it meanwhile wins.
+        with transaction.atomic():
+            taken = Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING, started_at__lt=cutoff).update(
+                status=JobStatus.QUEUED, started_at=None, done=0, total=None, result="", result_name="",
+                result_content_type="", message=_("Started again: the worker running it stopped."))
+            if not taken:
+                continue
+            audit.record("job.requeue", object_type="core.job", object_id=str(job.pk),
+                         changes={"kind": [None, job.kind], "status": [JobStatus.RUNNING, JobStatus.QUEUED]})
+            if job.result:
+                job.result.delete(save=False)  # a file of the killed run; the new run writes its own
+            transaction.on_commit(lambda pk=str(job.pk): run_job.enqueue(pk))
+        requeued.append(job)
+    return requeued
 
 
 @task()

@@ -53,3 +53,11 @@ def lock_current(instance: Versioned, expected_version: int | None):
                  .exclude(changes={}).select_related("actor").order_by("-pk")[:missed])
         raise StaleEdit(current, list(reversed(since)))
     return current
+
+
+def stale_changes(error: StaleEdit) -> list[tuple]:
+    """What the other users changed, for the page: (audit entry, the changed fields' names as the model labels
+    them). Never the values: the log keeps identity masked and the page shows only who, when and which fields."""
+    fields = type(error.current)._meta.fields
+    labels = {field.name: str(field.verbose_name) for field in fields}
+    return [(entry, [labels.get(name, name) for name in entry.changes]) for entry in error.changes]

@@ -37,6 +37,8 @@ class UnitField(forms.CharField):
 
 
 class PlanForm(forms.Form):
+    # The plan's lock value (``revision``) the form was opened at; absent means no check (optimistic locking).
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     number = forms.CharField(label=_("Number"), max_length=60, required=False,
                              help_text=_("As on the document, e.g. 75/KH-UBND. Leave empty if it is not known."))
     title = forms.CharField(label=_("Title"), max_length=500, widget=_textarea(2),
@@ -76,6 +78,7 @@ class PlanForm(forms.Form):
     @classmethod
     def initial_for(cls, plan, parts: dict) -> dict:
         return {
+            "revision": plan.revision,
             "number": plan.number, "title": plan.title, "date": plan.date, "issuing_agency": plan.issuing_agency_id,
             "level": plan.level, "unit": plan.unit.key, "place": plan.place, "period_start": plan.period_start,
             "period_end": plan.period_end, "introduction": plan.introduction,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from trove.cases.attachments import DOCX as CONTENT_TYPE
 from trove.cases.attachments import content_disposition
 from trove.core import policy
+from trove.core.versioning import StaleEdit, stale_changes
 from trove.plans import actions, document, selectors
 from trove.plans.forms import DutyForm, IndicatorForm, ItemForm, PlanForm, ReferenceForm, ShareForm
 from trove.plans.models import ContentItem, Duty, Plan, PlanIndicator, PlanReference, PlanStatus
@@ -82,7 +83,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, plan: Plan, permissions: frozenset[str], *, status: int = 200,
-            reference_form=None, indicator_form=None) -> HttpResponse:
+            reference_form=None, indicator_form=None, stale: StaleEdit | None = None) -> HttpResponse:
     parts = selectors.plan_with_parts(plan)
     can_manage = "plan.manage" in permissions
     draft = plan.status == PlanStatus.DRAFT
@@ -97,6 +98,7 @@ def _detail(request: HttpRequest, plan: Plan, permissions: frozenset[str], *, st
         "reference_form": reference_form or (ReferenceForm(plans=_referable(request, plan)) if editable else None),
         "indicator_form": indicator_form or (IndicatorForm() if editable else None),
         "share_form": ShareForm() if can_manage and plan.status == PlanStatus.ISSUED else None,
+        "stale": stale, "others": stale_changes(stale) if stale else [],
     }, status=status)
 
 
@@ -121,20 +123,44 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(plan)
     parts = selectors.plan_with_parts(plan)
     form = PlanForm(request.POST or None, initial=PlanForm.initial_for(plan, parts))
+    stale = None
     if request.method == "POST" and form.is_valid():
         try:
-            actions.plan_update(acting_user=request.user, plan=plan, data=form.data_object(), request=request)
+            actions.plan_update(acting_user=request.user, plan=plan, data=form.data_object(),
+                                expected_version=form.cleaned_data["revision"], request=request)
+        except StaleEdit as error:
+            # Keep the user's input; the next save applies it over the other change, knowingly.
+            stale = error
+            data = request.POST.copy()
+            data["revision"] = error.current.revision
+            form = PlanForm(data, initial=PlanForm.initial_for(plan, parts))
+            form.is_valid()
         except ValidationError as error:
             add_errors(form, error)
         else:
             messages.success(request, _("The draft is saved."))
             return redirect(plan)
-    return render(request, "plans/plan_form.html", {"form": form, "plan": plan}, status=400 if form.is_bound else 200)
+    return render(request, "plans/plan_form.html", {
+        "form": form, "plan": plan, "stale": stale, "others": stale_changes(stale) if stale else [],
+        "stale_hint": _("The form below still holds your input. Compare it with the plan's page, then save again "
+                        "to apply it over their change."),
+    }, status=409 if stale else 400 if form.is_bound else 200)
+
+
+def _posted_revision(request: HttpRequest) -> int | None:
+    """The plan's lock value the page was opened at (a hidden field); None when the client did not send one."""
+    try:
+        return int(request.POST["revision"])
+    except (KeyError, ValueError):
+        return None
 
 
 def _act(request: HttpRequest, plan: Plan, do, done: str, *, to=None) -> HttpResponse:
     try:
         result = do()
+    except StaleEdit as error:
+        current, permissions = get_plan(request, plan.pk)
+        return _detail(request, current, permissions, stale=error, status=409)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(plan)
@@ -265,7 +291,8 @@ def duty_remove(request: HttpRequest, pk: int, duty_id: int) -> HttpResponse:
 @require_POST
 def plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
     plan, _permissions = get_plan(request, pk, "plan.manage")
-    return _act(request, plan, lambda: actions.plan_issue(acting_user=request.user, plan=plan, request=request),
+    return _act(request, plan, lambda: actions.plan_issue(acting_user=request.user, plan=plan, request=request,
+                                                          expected_version=_posted_revision(request)),
                 _("The plan is issued: the agencies it names can now see it and report on it."))
 
 
@@ -273,7 +300,8 @@ def plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_revise(request: HttpRequest, pk: int) -> HttpResponse:
     plan, _permissions = get_plan(request, pk, "plan.manage")
-    return _act(request, plan, lambda: actions.plan_revise(acting_user=request.user, plan=plan, request=request),
+    return _act(request, plan, lambda: actions.plan_revise(acting_user=request.user, plan=plan, request=request,
+                                                           expected_version=_posted_revision(request)),
                 _("A new draft version is made; the issued one stays in force until you issue the draft."),
                 to=lambda draft: draft)
 

@@ -23,6 +23,7 @@ from trove.cases.attachment_actions import attachment_add
 from trove.cases.attachments import check_upload
 from trove.cases.models import AccompanyingChild, Case
 from trove.core import audit, policy
+from trove.core.versioning import lock_current
 from trove.rules.models import NoRegimeInForce, Rate, SupportType
 from trove.rules.selectors import entitlements_for, regime_for
 from trove.support.common import (
@@ -241,9 +242,11 @@ def record_support(*, case: Case, acting_user, support_type: SupportType | None,
                          receipt=receipt, override_reason=override_reason, request=request)
 
 
-def cancel_entry(*, entry: SupportEntry, acting_user, reason: str, request=None) -> SupportEntry:
+def cancel_entry(*, entry: SupportEntry, acting_user, reason: str, expected_version: int | None = None,
+                 request=None) -> SupportEntry:
     """Cancel a wrong entry (it stays in the ledger, out of totals and limits); only a member who may approve
-    support."""
+    support. ``expected_version`` is the entry's version the page showed: an entry changed since is refused with
+    ``StaleEdit`` (None, from a script: no check)."""
     case = entry.case
     policy.require(acting_user, "support.approve", case)
     errors = Errors()
@@ -251,18 +254,19 @@ def cancel_entry(*, entry: SupportEntry, acting_user, reason: str, request=None)
     errors.raise_any()
     agency = acting_agency(acting_user, case, "support.approve")
     with transaction.atomic():
-        locked = SupportEntry.objects.select_for_update().get(pk=entry.pk)
+        locked = lock_current(entry, expected_version)
         if locked.cancelled_at is not None:
             Errors({"__all__": [_("This entry is already cancelled.")]}).raise_any()
         locked.cancelled_at, locked.cancelled_by, locked.cancel_reason = timezone.now(), acting_user, reason
-        locked.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
+        locked.version += 1
+        locked.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason", "version"])
         # A cancelled payment of the hardship allowance leaves the application approved, to be paid again.
         HardshipApplication.objects.filter(entry=locked).update(entry=None, status=HardshipStatus.APPROVED)
         event(case, acting_user, agency, "support.entry_cancelled", entry=locked.pk,
               support_type=locked.support_type.code)
         audit.record("support.entry_cancel", actor=acting_user, request=request, agency=agency, obj=locked,
                      changes={"cancelled": [False, True], "cancel_reason": [None, reason]})
-    entry.cancelled_at = locked.cancelled_at
+    entry.cancelled_at, entry.version = locked.cancelled_at, locked.version
     return locked
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from trove.cases.models import Case, CaseStatus
 from trove.core import policy
+from trove.core.versioning import StaleEdit, stale_changes
 from trove.rules.models import NoRegimeInForce, in_language
 from trove.rules.selectors import rates_for
 from trove.support import hardship_actions, ledger_actions
@@ -70,7 +71,8 @@ def _with_beneficiaries(form, page, children):
 
 
 def _support_page(request: HttpRequest, code: str, *, entry_form=None, refusal_form=None, extension_form=None,
-                  apply_form=None, step_forms=None, status: int = 200) -> HttpResponse:
+                  apply_form=None, step_forms=None, stale: StaleEdit | None = None,
+                  status: int = 200) -> HttpResponse:
     page = case_page(request, code, "support")
     case = page.case
     today = timezone.localdate()
@@ -138,6 +140,7 @@ def _support_page(request: HttpRequest, code: str, *, entry_form=None, refusal_f
         "can_record": can_record, "can_approve": can_approve, "open_case": open_case,
         "entry_form": entry_form, "refusal_form": refusal_form, "extension_form": extension_form,
         "apply_form": apply_form, "cancel_form": ReasonForm() if can_approve else None,
+        "stale": stale, "others": stale_changes(stale) if stale else [],
     }
     return render(request, "support/support.html", context, status=status)
 
@@ -186,6 +189,14 @@ def _entry(case: Case, entry_id: int) -> SupportEntry:
     return entry
 
 
+def _posted_version(request: HttpRequest) -> int | None:
+    """The record version the form was opened at (a hidden field); None when the client did not send one."""
+    try:
+        return int(request.POST["version"])
+    except (KeyError, ValueError):
+        return None
+
+
 @login_required
 @require_POST
 def entry_cancel(request: HttpRequest, code: str, entry_id: int) -> HttpResponse:
@@ -196,7 +207,9 @@ def entry_cancel(request: HttpRequest, code: str, entry_id: int) -> HttpResponse
         if not form.is_valid():
             raise ValidationError(_("Write the reason for cancelling the entry."))
         ledger_actions.cancel_entry(entry=entry, acting_user=request.user, reason=form.cleaned_data["reason"],
-                                    request=request)
+                                    expected_version=_posted_version(request), request=request)
+    except StaleEdit as error:
+        return _support_page(request, code, stale=error, status=409)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(reverse("support:case_support", args=[code]) + "#ledger")

@@ -79,7 +79,8 @@ SCOPES = ("agency", "scope")
 
 
 def _cases_to_watch(user, scope: str) -> models.QuerySet[Case]:
-    cases = policy.visible(user, Case.objects.all(), "case.edit")
+    # Archived cases (retention) are read-only: nothing on them is due any more.
+    cases = policy.visible(user, Case.objects.filter(archived_at__isnull=True), "case.edit")
     if scope == "agency":
         cases = cases.filter(owner_agency_id__in=policy.agencies_of(user, "case.edit"))
     return cases
@@ -97,7 +98,7 @@ def open_steps(user, scope: str = "scope") -> models.QuerySet[VerificationStep]:
 def open_requests(user, scope: str = "scope") -> models.QuerySet[VerificationRequest]:
     """Requests not closed yet, on cases the user may edit (in "agency": only those sent by or to their agencies)."""
     requests = VerificationRequest.objects.exclude(status=RequestStatus.CLOSED).filter(
-        case__in=policy.visible(user, Case.objects.all(), "case.edit").values("pk"))
+        case__in=policy.visible(user, Case.objects.filter(archived_at__isnull=True), "case.edit").values("pk"))
     if scope == "agency":
         agencies = policy.agencies_of(user, "case.edit")
         requests = requests.filter(models.Q(from_agency_id__in=agencies) | models.Q(to_agency_id__in=agencies)

@@ -21,6 +21,7 @@ from trove.agencies.models import Agency
 from trove.core import audit, policy
 from trove.core.actions import participation_start
 from trove.core.models.access import Participation, ParticipationReason
+from trove.core.versioning import lock_current
 from trove.geo.models import AdminUnit, UnitLevel
 from trove.plans.actions.common import (
     agencies_not_valid,
@@ -208,8 +209,11 @@ def plan_create(*, acting_user, data: PlanData, owner_agency: Agency | None = No
     return plan
 
 
-def plan_update(*, acting_user, plan: Plan, data: PlanData, request=None) -> Plan:
-    """Change a draft's own fields and lists; an issued plan is refused (it is revised instead)."""
+def plan_update(*, acting_user, plan: Plan, data: PlanData, expected_version: int | None = None,
+                request=None) -> Plan:
+    """Change a draft's own fields and lists; an issued plan is refused (it is revised instead).
+    ``expected_version`` is the plan's ``revision`` (its lock column) the form was opened at: a plan changed since
+    is refused with ``StaleEdit``; None (a script) skips the check."""
     require_manage(acting_user, plan)
     require_draft(plan)
     errors = _check(data)
@@ -220,17 +224,20 @@ def plan_update(*, acting_user, plan: Plan, data: PlanData, request=None) -> Pla
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        locked = lock_current(plan, expected_version)
         require_draft(locked)
         before = {"number": locked.number, "period": [str(locked.period_start), str(locked.period_end)],
                   "unit": locked.unit_id, "issuing_agency": locked.issuing_agency_id}
         _write_fields(locked, data)
+        locked.revision += 1
         locked.save()
         _write_lists(locked, data)
         after = {"number": locked.number, "period": [str(locked.period_start), str(locked.period_end)],
                  "unit": locked.unit_id, "issuing_agency": locked.issuing_agency_id}
+        # Always some change in the entry, so that a stale form lists this save among the others' changes.
+        changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
         audit.record("plan.update", actor=acting_user, request=request, agency=locked.owner_agency, obj=locked,
-                     changes={key: [before[key], after[key]] for key in before if before[key] != after[key]})
+                     changes=changes or {"revision": [locked.revision - 1, locked.revision]})
     return locked
 
 
@@ -277,29 +284,31 @@ def _share(plan: Plan, agencies, acting_user, request) -> int:
     return started
 
 
-def plan_issue(*, acting_user, plan: Plan, request=None) -> Plan:
+def plan_issue(*, acting_user, plan: Plan, expected_version: int | None = None, request=None) -> Plan:
     """Issue a draft: it is in force from now on, the version it revises is superseded, and every agency it names
-    takes part in it."""
+    takes part in it. ``expected_version`` as for ``plan_update``."""
     require_manage(acting_user, plan)
     require_draft(plan)
     _check_issuable(plan)
     with transaction.atomic():
-        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        locked = lock_current(plan, expected_version)
         require_draft(locked)
         if locked.previous_id:
             previous = Plan.objects.select_for_update().get(pk=locked.previous_id)
             if previous.status == PlanStatus.ISSUED:
                 previous.status = PlanStatus.SUPERSEDED
-                previous.save(update_fields=["status"])
+                previous.revision += 1
+                previous.save(update_fields=["status", "revision"])
                 audit.record("plan.supersede", actor=acting_user, request=request, agency=previous.owner_agency,
                              obj=previous, changes={"status": [PlanStatus.ISSUED, PlanStatus.SUPERSEDED],
                                                     "by": [None, locked.pk]})
         locked.status, locked.issued_by, locked.issued_at = PlanStatus.ISSUED, acting_user, timezone.now()
-        locked.save(update_fields=["status", "issued_by", "issued_at"])
+        locked.revision += 1
+        locked.save(update_fields=["status", "issued_by", "issued_at", "revision"])
         audit.record("plan.issue", actor=acting_user, request=request, agency=locked.owner_agency, obj=locked,
                      changes={"status": [PlanStatus.DRAFT, PlanStatus.ISSUED], "version": [None, locked.version]})
         _share(locked, Agency.objects.filter(pk__in=plan_agencies(locked)), acting_user, request)
-    plan.status, plan.issued_at = locked.status, locked.issued_at
+    plan.status, plan.issued_at, plan.revision = locked.status, locked.issued_at, locked.revision
     return locked
 
 
@@ -338,16 +347,20 @@ def _clone(source: Plan, **values) -> Plan:
     return clone
 
 
-def plan_revise(*, acting_user, plan: Plan, request=None) -> Plan:
+def plan_revise(*, acting_user, plan: Plan, expected_version: int | None = None, request=None) -> Plan:
     """A new draft version of an issued plan, linked to it; the issued one stays in force until the draft is
-    issued."""
+    issued. A plan changed since ``expected_version`` (superseded meanwhile, say) is refused with ``StaleEdit``;
+    revising does not change the issued plan's row, so its revision stays."""
     require_manage(acting_user, plan)
     if plan.status != PlanStatus.ISSUED:
         raise ValidationError(_("Only the version in force can be revised; this one is %(status)s.")
                               % {"status": plan.get_status_display().lower()}, code="not_in_force")
     try:
         with transaction.atomic():
-            locked = Plan.objects.select_for_update().get(pk=plan.pk)
+            locked = lock_current(plan, expected_version)
+            if locked.status != PlanStatus.ISSUED:
+                raise ValidationError(_("Only the version in force can be revised; this one is %(status)s.")
+                                      % {"status": locked.get_status_display().lower()}, code="not_in_force")
             if Plan.objects.filter(series=locked.series, status=PlanStatus.DRAFT).exists():
                 raise ValidationError(_("A revision of this plan is already being drafted: finish and issue it "
                                         "first."), code="draft_exists")

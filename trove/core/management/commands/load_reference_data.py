@@ -11,6 +11,9 @@ from django.core.management.base import BaseCommand
 
 from trove.documents.loading import load_document_templates
 from trove.geo.loading import load_countries, load_units
+from trove.intel.loading import load_intel_rules
+from trove.privacy.loading import load_response_rules
+from trove.referrals.loading import load_referral_rules
 from trove.rules.loading import load_rules
 
 LOADERS: list[tuple[str, Callable[[], object]]] = [
@@ -18,6 +21,10 @@ LOADERS: list[tuple[str, Callable[[], object]]] = [
     ("countries", load_countries),
     ("rules", load_rules),
     ("document_templates", load_document_templates),
+    ("privacy_rules", load_response_rules),
+    # Also loaded by these apps' migrations; here too so that a flushed database (transactional tests) gets them back.
+    ("referral_rules", load_referral_rules),
+    ("intel_rules", load_intel_rules),
 ]
 
 
