@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trove.cases.actions import ChildData, DocumentData, IntakeData, check_intake
-from trove.cases.models import FROM_ABROAD, IntakeChannel, PlaceKind
+from trove.cases.models import FROM_ABROAD, ExploitationType, IntakeChannel, PlaceKind
 from trove.geo.models import AdminUnit, Country, parse_unit_key
 from trove.geo.search import search_units
 from trove.people import validation
@@ -79,6 +79,11 @@ class IntakeForm(forms.Form):
     country_returned_from = forms.ChoiceField(label=_("Country returned from"), required=False)
     source_reference = forms.CharField(label=_("Referred by, or hotline call reference"), max_length=200,
                                        required=False)
+    # Optional at intake: often known only after verification; the case page's panel changes it later.
+    exploitation = forms.MultipleChoiceField(
+        label=_("Type of exploitation"), choices=ExploitationType.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick every type the person suffered, if known now; it can be recorded later on the case page."))
     # Who
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     other_names = forms.CharField(label=_("Other names and aliases"), max_length=300, required=False,
@@ -140,7 +145,7 @@ class IntakeForm(forms.Form):
 
     SECTIONS = (
         (_("How and where"), ("channel", "received_at", "place_kind", "place_name", "place_unit",
-                              "country_returned_from", "source_reference")),
+                              "country_returned_from", "source_reference", "exploitation")),
         (_("The person"), ("full_name", "other_names", "sex", "birth_date", "birth_month", "birth_year", "citizen_id",
                            "old_id", "passport", "phone", "home_address", "home_unit", "father_name", "mother_name",
                            "ethnicity", "nationality", "education", "marital_status")),
@@ -227,6 +232,18 @@ class IntakeForm(forms.Form):
         )
 
 
+class ExploitationForm(forms.Form):
+    """The types of exploitation recorded on a case (the case page's panel); ``version`` is the case's version the
+    form was opened on, so that a change made meanwhile is refused rather than overwritten."""
+
+    types = forms.MultipleChoiceField(
+        label=_("Type of exploitation"), choices=ExploitationType.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick every type the person suffered. With none ticked, the statistics use the exploitative "
+                    "purposes of an approved decision (regime A), or count the case as not recorded."))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
 class DocumentForm(forms.Form):
     title = forms.CharField(label=_("Document"), max_length=200, required=False,
                             help_text=_("e.g. Biên bản bàn giao, Giấy chứng nhận về nước"))
@@ -267,4 +284,5 @@ def collect(documents_formset, children_formset) -> tuple[list[DocumentData], li
     return documents, children
 
 
-__all__ = ["ChildFormSet", "DocumentFormSet", "IntakeForm", "check_intake", "collect", "resolve_unit"]
+__all__ = ["ChildFormSet", "DocumentFormSet", "ExploitationForm", "IntakeForm", "check_intake", "collect",
+           "resolve_unit"]

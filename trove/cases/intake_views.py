@@ -7,6 +7,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trove.agencies.models import Agency
-from trove.cases.actions import check_intake, receive_person
+from trove.cases.actions import case_set_exploitation, check_intake, receive_person
 from trove.cases.forms import ChildFormSet, DocumentFormSet, IntakeForm, collect
 from trove.cases.models import Case, IntakeDraft
 from trove.core import policy
@@ -139,9 +140,13 @@ def intake(request: HttpRequest) -> HttpResponse:
             return render(request, "cases/intake.html", context, status=400)
         return render(request, "cases/intake.html", context | {"candidates": candidates})
     try:
-        case = receive_person(acting_user=request.user, agency=agency, intake=intake_data,
-                              person=None if existing else form.person_data(), existing_person=existing,
-                              request=request)
+        with transaction.atomic():
+            case = receive_person(acting_user=request.user, agency=agency, intake=intake_data,
+                                  person=None if existing else form.person_data(), existing_person=existing,
+                                  request=request)
+            if form.cleaned_data.get("exploitation"):
+                case_set_exploitation(acting_user=request.user, case=case, types=form.cleaned_data["exploitation"],
+                                      expected_version=case.version, request=request)
     except ValidationError as error:
         _apply(form, error)
         return render(request, "cases/intake.html", context, status=400)

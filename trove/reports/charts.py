@@ -69,6 +69,36 @@ def column_chart(items: list[tuple[str, Shown]], *, title: str, width: int = 640
     return _svg(title, width, height, mark_safe("".join(parts)))  # noqa: S308 - every part built by format_html
 
 
+TARGET = "#b3261e"
+
+
+def target_chart(rows, *, title: str, label_width: int = 300, width: int = 680) -> SafeString:
+    """One bar per indicator against a mark at its target. ``rows`` have ``wording``, ``value`` (a Shown),
+    ``number`` (the value drawn, None when hidden or not computed), ``target`` and ``scale`` (the bar's full length:
+    100 for a share, else the larger of value and target), so shares and counts share one drawing."""
+    row, gap = 22, 8
+    height = max(len(rows), 1) * (row + gap) + gap
+    room = width - label_width - 90
+    parts = []
+    for index, item in enumerate(rows):
+        y = gap + index * (row + gap)
+        scale = float(item.scale) or 1.0
+        length = 0 if item.number is None else max(1 if item.number else 0, round(room * float(item.number) / scale))
+        mark = label_width + round(room * min(float(item.target), scale) / scale)
+        target_text = f"{item.target.normalize():f}{' %' if item.share else ''}"
+        parts.append(format_html(
+            '<text x="{}" y="{}" text-anchor="end" font-size="12" fill="{}"><title>{}</title>{}</text>'
+            '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>'
+            '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="3"><title>{}</title></line>'
+            '<text x="{}" y="{}" font-size="12" fill="{}">{} / {}</text>',
+            label_width - 6, y + 15, INK, item.wording, _short(item.wording, 46),
+            label_width, y + 3, length, row - 6, HIDDEN if item.value.hidden else BAR,
+            mark, y, mark, y + row, TARGET, target_text,
+            label_width + room + 8, y + 15, INK, item.value.text, target_text,
+        ))
+    return _svg(title, width, height, mark_safe("".join(parts)))  # noqa: S308 - every part built by format_html
+
+
 def _svg(title: str, width: int, height: int, body: SafeString) -> SafeString:
     return format_html(
         '<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" role="img" '

@@ -15,7 +15,9 @@ from __future__ import annotations
 import datetime
 import logging
 from dataclasses import dataclass
+from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
@@ -91,27 +93,62 @@ def totals(report: Report, viewer: Viewer, hidden: set) -> list[tuple[str, Shown
     return items
 
 
+def referral_answer_days() -> int:
+    """How many days a receiving agency has to accept or decline a referral before the boards show it as overdue.
+    No legal text sets this limit: it is the installation's working rule (``REFERRAL_ANSWER_DAYS``, default 7)."""
+    return settings.REFERRAL_ANSWER_DAYS
+
+
 @dataclass
 class OverdueRow:
     agency: str
     cases: Shown
     steps: Shown
+    referrals: Shown
+    visits: Shown
+    total: Shown
 
 
 def overdue_by_agency(place: Place, viewer: Viewer, version: int) -> list[OverdueRow]:
+    """Overdue work in the place, by agency: verification steps past their deadline (and the cases they belong to)
+    by the agency owning the case, referrals not answered within ``referral_answer_days`` by the receiving agency,
+    and follow-up visits past their last day by the agency following the case. Three grouped queries, cached."""
+    from trove.referrals.models import FollowUpVisit, Referral, ReferralStatus, VisitStatus
+
     today = timezone.localdate()
 
     def compute():
+        found: dict[int, dict] = {}
+
+        def add(rows, **names):
+            for row in rows:
+                entry = found.setdefault(row["agency"], {"name": row["name"], "cases": 0, "steps": 0,
+                                                         "referrals": 0, "visits": 0})
+                for target, source in names.items():
+                    entry[target] += row[source]
+
         cases = Case.objects.filter(place.condition("unit"))
-        return list(
-            VerificationStep.objects.filter(status=StepStatus.PENDING, deadline__lt=today,
+        add(VerificationStep.objects.filter(status=StepStatus.PENDING, deadline__lt=today,
                                             case__in=cases.values("pk"))
-            .values(name=F("case__owner_agency__name"))
-            .annotate(cases=Count("case", distinct=True), steps=Count("pk")).order_by("-cases", "name")[:30])
+            .values(agency=F("case__owner_agency"), name=F("case__owner_agency__name"))
+            .annotate(c=Count("case", distinct=True), s=Count("pk")).order_by(), cases="c", steps="s")
+        limit = today - datetime.timedelta(days=referral_answer_days())
+        add(Referral.objects.filter(place.condition("unit"), status=ReferralStatus.SENT, referred_on__lt=limit,
+                                    to_agency__isnull=False)
+            .values(agency=F("to_agency"), name=F("to_agency__name")).annotate(n=Count("pk")).order_by(),
+            referrals="n")
+        add(FollowUpVisit.objects.filter(place.condition("unit"), status=VisitStatus.PLANNED, due_by__lt=today)
+            .values(agency=F("owner_agency"), name=F("owner_agency__name")).annotate(n=Count("pk")).order_by(),
+            visits="n")
+        rows = sorted(found.values(), key=lambda entry: (-(entry["steps"] + entry["referrals"] + entry["visits"]),
+                                                         entry["name"]))
+        return rows[:30]
 
     rows = cache.remember(("overdue", place.cache_key), compute, version=version)
-    return [OverdueRow(row["name"], single(row["cases"], viewer.exact), single(row["steps"], viewer.exact))
-            for row in rows]
+    exact = viewer.exact
+    return [OverdueRow(row["name"], single(row["cases"], exact), single(row["steps"], exact),
+                       single(row["referrals"], exact), single(row["visits"], exact),
+                       single(row["steps"] + row["referrals"] + row["visits"], exact)) for row in rows]
 
 
 @dataclass
@@ -171,6 +208,16 @@ class MyWork:
     scope: str
 
 
+def work_scope(request) -> str:
+    """Which cases the caseworkers' board covers: "agency" (the user's agencies) or "scope" (a supervisor's
+    scope), from the address, by default the widest the user has."""
+    from trove.core import policy
+
+    scope = request.GET.get("scope") or ("scope" if policy.has_permission(request.user, "scope.supervise")
+                                         else "agency")
+    return scope if scope in ("agency", "scope") else "agency"
+
+
 def my_work(user, scope: str) -> MyWork:
     today = timezone.localdate()
     steps = open_steps(user, scope)
@@ -178,3 +225,139 @@ def my_work(user, scope: str) -> MyWork:
     soon = list(steps.filter(deadline__gte=today, deadline__lte=today + datetime.timedelta(days=SOON_DAYS))[:MY_ROWS])
     requests = list(open_requests(user, scope).filter(due_on__lt=today)[:MY_ROWS])
     return MyWork(overdue, soon, requests, scope)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Indicators against the targets of the plans in force
+
+
+LEVEL_RANK = {"national": 0, "province": 1, "district": 2, "commune": 3}
+PLANS_SHOWN = 3
+
+
+@dataclass
+class TargetRow:
+    wording: str
+    name: str  # the library's name of the indicator, or "" when the plan names none the system computes
+    share: bool
+    target: Decimal
+    value: Shown
+    basis: str  # "numerator/denominator" for a share
+    met: bool | None
+    scale: Decimal  # the bar's full length: 100 for a share, otherwise the larger of value and target
+    number: Decimal | None = None  # the value drawn (None when hidden or not computed)
+
+
+@dataclass
+class PlanTargets:
+    plan_title: str
+    plan_url: str
+    start: datetime.date
+    end: datetime.date
+    rows: list[TargetRow]
+    chart: str = ""
+
+
+def plans_in_force(user, period: Period, place: Place) -> list:
+    """The issued plans the user may see whose period meets the chosen one and whose unit lies in the place, at the
+    highest level present (the province's plan for a province; the communes' plans only for a commune)."""
+    from trove.core import policy
+    from trove.plans.models import Plan, PlanStatus
+
+    plans = list(policy.visible(user, Plan.objects.filter(
+        place.condition("unit"), status=PlanStatus.ISSUED, period_start__lte=period.end,
+        period_end__gte=period.start)).order_by("-period_start", "pk")[:50])
+    if not plans:
+        return []
+    top = min(LEVEL_RANK.get(plan.level, 9) for plan in plans)
+    return [plan for plan in plans if LEVEL_RANK.get(plan.level, 9) == top][:PLANS_SHOWN]
+
+
+def _plan_values(plan, start: datetime.date, end: datetime.date) -> list[tuple]:
+    from trove.core.indicators import Kind
+    from trove.plans.selectors import indicator_rows
+
+    values = []
+    for row in indicator_rows(plan, start, end):
+        definition = row.definition
+        value = row.value
+        values.append((row.indicator.wording, str(definition.name) if definition else "",
+                       bool(definition and definition.kind == Kind.SHARE), row.indicator.target,
+                       None if value is None else value.numerator, None if value is None else value.denominator,
+                       row.figure))
+    return values
+
+
+def plan_targets(user, period: Period, place: Place, viewer: Viewer, version: int) -> list[PlanTargets]:
+    """Each plan in force: its indicators' values over the part of the chosen period the plan covers, against the
+    plan's targets. The values are cached per plan (and its revision), period and data version; which plans the user
+    may see is asked every time. A share whose base is under k, or a count under k, is hidden from those without
+    exact statistics, as elsewhere."""
+    from trove.reports import charts
+
+    shown = []
+    for plan in plans_in_force(user, period, place):
+        start, end = max(plan.period_start, period.start), min(plan.period_end, period.end)
+        try:
+            with transaction.atomic():  # a failing indicator must not spoil the request's transaction
+                computed = cache.remember(
+                    ("plan-targets", plan.pk, plan.revision, start.isoformat(), end.isoformat()),
+                    lambda plan=plan, start=start, end=end: _plan_values(plan, start, end), version=version)
+        except Exception as error:  # noqa: BLE001 - another app's indicator must not break the dashboard
+            logger.error("plan %s indicators failed: %s", plan.pk, type(error).__name__)
+            computed = []
+        rows = []
+        for wording, name, share, target, numerator, denominator, figure in computed:
+            target = Decimal(target)
+            if figure is None:
+                value, basis, met = Shown("—", None), "", None
+            elif share:
+                if not viewer.exact and denominator is not None and is_small(denominator):
+                    value, basis, met = Shown("<11", None, hidden=True, small=True), "", None
+                else:
+                    value, basis = Shown(f"{figure} %", None), f"{numerator}/{denominator}"
+                    met = Decimal(figure) >= target
+            else:
+                value = single(int(figure), viewer.exact)
+                basis, met = "", None if value.hidden else Decimal(figure) >= target
+            scale = Decimal(100) if share else max(target, Decimal(figure or 0), Decimal(1))
+            number = None if value.hidden or figure is None else Decimal(figure)
+            rows.append(TargetRow(wording, name, share, target, value, basis, met, scale, number))
+        title = f"{plan.number} — {plan.title}" if plan.number else plan.title
+        entry = PlanTargets(title, plan.get_absolute_url(), start, end, rows)
+        entry.chart = charts.target_chart(rows, title=_("Indicators of %(plan)s against their targets")
+                                          % {"plan": plan.number or plan.title})
+        shown.append(entry)
+    return shown
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The caseworkers' board: referrals waiting for the user's agency, follow-up visits due
+
+
+def referrals_waiting(user) -> dict | None:
+    """Referrals sent to the user's agencies that wait for their answer, the oldest first, those past the working
+    limit marked. None (no panel) for a user whose agencies do not receive referrals."""
+    from trove.core import policy
+    from trove.referrals.models import ReferralStatus
+    from trove.referrals.selectors import received_referrals
+
+    if not policy.has_permission(user, "referral.receive"):
+        return None
+    limit = timezone.localdate() - datetime.timedelta(days=referral_answer_days())
+    waiting = list(received_referrals(user).filter(status=ReferralStatus.SENT)
+                   .order_by("referred_on", "pk")[:MY_ROWS])
+    return {"referrals": [(referral, referral.referred_on < limit) for referral in waiting],
+            "answer_days": referral_answer_days()}
+
+
+def visits_due_for(user, scope: str) -> dict | None:
+    """Follow-up visits overdue or due within the follow-up list's horizon, on the cases the user works on."""
+    from trove.core import policy
+    from trove.referrals.selectors import DUE_HORIZON_DAYS, visits_due
+
+    if not policy.has_permission(user, "case.edit"):
+        return None
+    today = timezone.localdate()
+    visits = list(visits_due(user, scope, today)[:MY_ROWS])
+    return {"visits": [(visit, visit.due_by < today) for visit in visits], "horizon": DUE_HORIZON_DAYS}

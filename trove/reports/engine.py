@@ -12,10 +12,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 
 from trove.reports import cache
-from trove.reports.exploitation import decision_grounds, type_expression
+from trove.reports.exploitation import cases_not_recorded, cases_of_types, derived_grounds, recorded, type_expression
 from trove.reports.periods import Period
 from trove.reports.places import Place
 from trove.reports.registry import DIMENSIONS, UNKNOWN, Figure
@@ -92,24 +92,33 @@ def compute_cube(figure: Figure, period: Period, place: Place, dims: tuple[str, 
 
 def _exploitation_cube(figure: Figure, base: models.QuerySet, dims: tuple[str, ...], place: Place,
                        everyone: dict[tuple, Tally] | None):
-    """Cases counted once under each exploitation type they have, and under "not recorded" when they have none."""
+    """Cases counted once under each exploitation type they have — the types recorded on the case, or for a case
+    with none recorded those of its decision's grounds (``trove.reports.exploitation``) — and under "not recorded"
+    when they have neither. The two sources hold disjoint sets of cases, so their counts add up."""
     where = dims.index("exploitation")
     others = tuple(dim for dim in dims if dim != "exploitation")
-    prefix = "identificationdecision__case__"
-    grounds = decision_grounds().filter(identificationdecision__case__in=base.values("pk"))
-    typed = (grounds.values(e=type_expression("identificationground__code"), **_expressions(figure, others, prefix))
-             .annotate(n=Count("identificationdecision__case", distinct=True)).order_by())
-    any_type = (grounds.values(**_expressions(figure, others, prefix))
-                .annotate(n=Count("identificationdecision__case", distinct=True)).order_by())
+    cases = base.values("pk")
+    sources = (
+        (recorded().filter(case__in=cases), "case__", "type", "case"),
+        (derived_grounds().filter(identificationdecision__case__in=cases), "identificationdecision__case__",
+         type_expression("identificationground__code"), "identificationdecision__case"),
+    )
+    result: dict[tuple, Tally] = {}
+    with_type: dict[tuple, Tally] = {}
+    for rows, prefix, kind, case in sources:
+        kind = F(kind) if isinstance(kind, str) else kind
+        typed = (rows.values(e=kind, **_expressions(figure, others, prefix))
+                 .annotate(n=Count(case, distinct=True)).order_by())
+        for row in typed:
+            key = list(_key_of(row, others, place))
+            key.insert(where, row["e"])
+            result[tuple(key)] = result.get(tuple(key), ZERO) + Tally(row["n"])
+        any_type = rows.values(**_expressions(figure, others, prefix)).annotate(n=Count(case, distinct=True)).order_by()
+        for key, tally in _collect(any_type, others, place).items():
+            with_type[key] = with_type.get(key, ZERO) + tally
     if everyone is None:
         everyone = _collect(base.values(**_expressions(figure, others)).annotate(n=Count("pk")).order_by(), others,
                             place)
-    result: dict[tuple, Tally] = {}
-    for row in typed:
-        key = list(_key_of(row, others, place))
-        key.insert(where, row["e"])
-        result[tuple(key)] = result.get(tuple(key), ZERO) + Tally(row["n"])
-    with_type = _collect(any_type, others, place)
     for key, tally in everyone.items():
         remaining = tally.n - with_type.get(key, ZERO).n
         if remaining:
@@ -165,10 +174,9 @@ def filtered(figure: Figure, queryset: models.QuerySet, place: Place, filters: d
             queryset = queryset.filter(condition)
         elif dim == "exploitation":
             known = [value for value in values if value != UNKNOWN]
-            typed = decision_grounds().annotate(e=type_expression("identificationground__code"))
-            condition = models.Q(pk__in=typed.filter(e__in=known).values("identificationdecision__case_id"))
+            condition = cases_of_types(known) if known else models.Q(pk__in=[])
             if UNKNOWN in values:
-                condition |= ~models.Q(pk__in=decision_grounds().values("identificationdecision__case_id"))
+                condition |= cases_not_recorded()
             queryset = queryset.filter(condition)
         else:
             expression = DIMENSIONS[dim].expression(paths, "")

@@ -1,9 +1,11 @@
 """When the data behind the statistics changes: a version counter, bumped after each change commits.
 
 Every save or deletion of a watched model — the records the figures count and those their breakdowns read (cases,
-intakes, persons, decisions and their grounds, verification steps, registry entries, and the model of every figure
-another app registers) — adds one to ``DataVersion`` when its transaction commits. The cache keys of
-``trove.reports.cache`` hold the version, so cached statistics are never served after a change, in any process.
+their recorded exploitation types, intakes, persons, decisions and their grounds, verification steps, registry
+entries, plans and their indicators, the model of every figure another app registers — referrals, follow-up visits,
+tips, proceedings, support entries — and the models those apps watch besides, such as proceeding stages) — adds one
+to ``DataVersion`` when its transaction commits. The cache keys
+of ``trove.reports.cache`` hold the version, so cached statistics are never served after a change, in any process.
 
 Changes that bypass model signals (``bulk_create``, ``QuerySet.update``, raw SQL, a restored backup) do not bump the
 version; cached entries also expire after ``REPORTS_CACHE_SECONDS`` (default 600), and
@@ -55,13 +57,15 @@ def connect() -> None:
     global _connected
     if _connected:
         return
-    from trove.cases.models import Case, Intake
+    from trove.cases.models import Case, CaseExploitation, Intake
     from trove.people.models import MissingPerson, Person, SuspectedVictim
+    from trove.plans.models import Plan, PlanIndicator
     from trove.reports import registry
     from trove.verification.models import IdentificationDecision, VerificationStep
 
-    watch(Case, Intake, Person, SuspectedVictim, MissingPerson, IdentificationDecision, VerificationStep,
-          IdentificationDecision.grounds.through)
+    # The plans' indicators and targets feed the leaders' board (``dashboards.plan_targets``).
+    watch(Case, CaseExploitation, Intake, Person, SuspectedVictim, MissingPerson, IdentificationDecision,
+          VerificationStep, IdentificationDecision.grounds.through, Plan, PlanIndicator)
     registry.discover()
     post_save.connect(_changed, dispatch_uid="trove.reports.freshness.save")
     post_delete.connect(_changed, dispatch_uid="trove.reports.freshness.delete")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext as _
 
@@ -59,7 +59,18 @@ class PublishedTable:
 
 
 def _publishable() -> list[Figure]:
-    return [figure for figure in figures() if not figure.is_amount and figure.supports("sex")]
+    """The figures that count people. A figure counting records of which one person may have several (referrals,
+    visits) is published as the number of people behind them (``people_field``), without its sub-rows: a person
+    referred for two services would otherwise count twice, and a cell of 11 could describe fewer people."""
+    found = []
+    for figure in figures():
+        if figure.is_amount or not figure.supports("sex"):
+            continue
+        if figure.people_field:
+            figure = replace(figure, code=f"{figure.code}.people", count_field=figure.people_field, split_by="",
+                             label=_("%(figure)s: people") % {"figure": figure.label})
+        found.append(figure)
+    return found
 
 
 def _grid(key: str, title: str, row_heading: str, figure: Figure, rows: list[tuple[str, str, dict]],

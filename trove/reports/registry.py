@@ -197,6 +197,14 @@ class Figure:
     # (the channels "from abroad"). A row's sub-rows follow it with the next level.
     split_by: str = ""
     split_rows: tuple = ()
+    # A second breakdown shown in a table of its own: the figures of a section with the same ``cross_by`` are the
+    # rows, its values the columns (referrals by the type of the receiving agency, say).
+    cross_by: str = ""
+    # Whether the figure is a column of the table by administrative unit (and of the dashboard's).
+    by_unit: bool = True
+    # For a figure counting records of which a person may have several (referrals, visits): the field that counts
+    # people, used by the tables for publication so that no published cell describes fewer than k people.
+    people_field: str = ""
 
     def supports(self, dimension: str) -> bool:
         found = DIMENSIONS.get(dimension)

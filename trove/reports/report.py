@@ -239,9 +239,9 @@ def exploitation_table(cubes: Cubes) -> Table | None:
     data = cubes.get(figure, dims, everyone=cubes.main(figure, others))
     table = Table("exploitation", _("Identified victims by type of exploitation"), _people_columns(),
                   note=_("A victim exploited in several ways is counted under each type, so the rows do not add up "
-                         "to the number of victims. The type is known from the exploitative purposes an approved "
-                         "decision was based on (Decree 62/2012/NĐ-CP, Art. 5); decisions under the law in force since "
-                         "1 July 2025 do not record it."))
+                         "to the number of victims. The types are those recorded on the case; for a case without "
+                         "any, those of the exploitative purposes its approved decision was based on (Decree "
+                         "62/2012/NĐ-CP, Art. 5); otherwise \"not recorded\"."))
     present = {key[0] for key, tally in data.items() if tally.n}
     for value, label in DIMENSIONS["exploitation"].choices():
         if value not in present and value != UNKNOWN:
@@ -303,7 +303,7 @@ def countries_table(cubes: Cubes) -> Table:
 
 def units_table(cubes: Cubes) -> Table:
     place = cubes.place
-    specs = [figure for figure in figures() if figure.supports("unit") and not figure.is_amount]
+    specs = [figure for figure in figures() if figure.supports("unit") and not figure.is_amount and figure.by_unit]
     table = Table("units", _("By administrative unit (%(level)s)") % {"level": place.row_level_label()},
                   [Column(figure.code, str(figure.label)) for figure in specs])
     by_unit = {figure.code: cubes.main(figure, ("unit",)) for figure in specs}
@@ -327,6 +327,41 @@ def units_table(cubes: Cubes) -> Table:
     return table
 
 
+def cross_tables(cubes: Cubes) -> list[Table]:
+    """For the figures that name a ``cross_by`` breakdown: one table per section and breakdown, the figures as rows
+    and the breakdown's values as columns (with the total)."""
+    groups: dict[tuple[str, str], list[Figure]] = {}
+    for figure in figures():
+        if figure.cross_by and figure.supports(figure.cross_by):
+            groups.setdefault((figure.section, figure.cross_by), []).append(figure)
+    tables = []
+    for (section, dim), members in groups.items():
+        dimension = DIMENSIONS[dim]
+        data = {figure.code: cubes.get(figure, (dim,)) for figure in members}
+        present = {key[0] for found in data.values() for key, tally in found.items() if tally.n}
+        choices = [(value, str(label)) for value, label in (dimension.choices() if dimension.choices else [])]
+        known = {value for value, _label in choices}
+        values = [(value, label) for value, label in choices if value in present]
+        values += [(value, _("Not recorded") if value == UNKNOWN else str(value))
+                   for value in sorted(present - known, key=str)]
+        columns = [Column(TOTAL, _("Total")), *(Column(f"{dim}:{value}", label, str(dimension.label))
+                                                 for value, label in values)]
+        table = Table(f"{section}-by-{dim}", _("%(section)s by %(breakdown)s") % {
+            "section": SECTIONS[section], "breakdown": str(dimension.label).lower()}, columns)
+        for figure in members:
+            table.rows.append(Row(figure.code, str(figure.label)))
+            for column in columns:
+                wanted = _column_filter(column.key)
+                table.cells[(figure.code, column.key)] = Cell(cell_key(figure.code, wanted), figure.code, wanted,
+                                                              marginal(data[figure.code], (dim,), wanted),
+                                                              figure.is_amount)
+            total = table.cells[(figure.code, TOTAL)]
+            table.equations.append(Equation(total.key, tuple(table.cells[(figure.code, column.key)].key
+                                                             for column in columns[1:])))
+        tables.append(table)
+    return tables
+
+
 def build_report(period: Period, place: Place, *, version: int | None = None) -> Report:
     """Every table of the periodic report, in the interface language, through the cache (the counts are cached on
     their own too, so another language costs no query)."""
@@ -342,6 +377,7 @@ def _build_report(period: Period, place: Place, version: int) -> Report:
     if exploitation is not None:
         tables.append(exploitation)
     tables.append(countries_table(cubes))
+    tables.extend(cross_tables(cubes))
     tables.append(units_table(cubes))
     return Report(period, place, tables, version)
 

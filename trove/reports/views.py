@@ -157,6 +157,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         hidden = hidden_cells(report.tables, exact=viewer.exact)
         trend = dashboards.trend(period, place, viewer, version, report, hidden)
         mix = dashboards.channel_mix(report, hidden)
+        overdue = dashboards.overdue_by_agency(place, viewer, version)
         context.update({
             "totals": dashboards.totals(report, viewer, hidden),
             "trend_chart": charts.column_chart(trend, title=_("Persons received by month")),
@@ -164,13 +165,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "mix_chart": charts.bar_chart(mix, title=_("Persons received by channel")),
             "mix_text": charts.description(mix),
             "units": next(table for table in present(report, viewer, context["params"]) if table.key == "units"),
-            "overdue": dashboards.overdue_by_agency(place, viewer, version),
+            "overdue": overdue,
+            "overdue_chart": charts.bar_chart([(row.agency, row.total) for row in overdue],
+                                              title=_("Overdue work by agency")),
+            "answer_days": dashboards.referral_answer_days(),
             "indicators": dashboards.indicator_values(period, place, viewer, version),
         })
         return render_to_string("reports/_dashboard_body.html", context)
 
     context["body_html"] = cache.remember_html(("dashboard", period.key, place.cache_key, viewer.exact), body_html,
                                                version=version)
+    # Which plans the user may see is asked on every view; their values are cached per plan.
+    context["targets"] = dashboards.plan_targets(request.user, period, place, viewer, version)
     context["panels"] = _panels(request, "leaders", _indicator_scope(period, place))
     return render(request, "reports/dashboard.html", context)
 
@@ -196,10 +202,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     """The caseworkers' dashboard: their deadlines and overdue work."""
     if not policy.has_permission(request.user, "case.view"):
         raise PermissionDenied
-    supervises = policy.has_permission(request.user, "scope.supervise")
-    scope = request.GET.get("scope") or ("scope" if supervises else "agency")
-    if scope not in ("agency", "scope"):
-        scope = "agency"
+    scope = dashboards.work_scope(request)
     return render(request, "reports/my_work.html", {
         "work": dashboards.my_work(request.user, scope), "scope": scope, "soon_days": dashboards.SOON_DAYS,
         "panels": _panels(request, "caseworkers", None),
