@@ -84,9 +84,27 @@ def main() -> None:
             results["api_step_detail"] = timed(
                 client, lambda: f"/api/v1/verification/steps/{rng.choice(step_ids)}", args.requests)
             results["api_open_steps"] = timed(client, "/api/v1/verification/steps", args.requests)
+            # The resources of the later apps: a case's ledger, entitlements and protection, the referral inbox,
+            # the follow-up visits due, tips, proceedings, plans and the month's statistics.
+            results["api_support_entries"] = timed(
+                client, lambda: f"/api/v1/cases/{rng.choice(codes)}/support/entries", args.requests)
+            results["api_entitlements"] = timed(
+                client, lambda: f"/api/v1/cases/{rng.choice(codes)}/support/entitlements", args.requests)
+            results["api_protection"] = timed(
+                client, lambda: f"/api/v1/cases/{rng.choice(codes)}/protection", args.requests)
+            results["api_referrals_sent"] = timed(client, "/api/v1/referrals?box=sent", args.requests)
+            results["api_visits_due"] = timed(client, "/api/v1/followup/visits", args.requests)
+            results["api_tips"] = timed(client, "/api/v1/tips?view=all", args.requests)
+            results["api_plans"] = timed(client, "/api/v1/plans", args.requests)
         else:
             results["api_case_list_scope"] = timed(client, "/api/v1/cases", args.requests)
             results["api_open_steps_scope"] = timed(client, "/api/v1/verification/steps?scope=scope", args.requests)
+            results["api_referrals_scope"] = timed(client, "/api/v1/referrals?box=sent&scope=scope", args.requests)
+            results["api_visits_due_scope"] = timed(client, "/api/v1/followup/visits?scope=scope", args.requests)
+            results["api_proceedings"] = timed(client, "/api/v1/proceedings", args.requests)
+            month = timezone.localdate()
+            results["api_statistics_month"] = timed(
+                client, f"/api/v1/statistics?kind=month&year={month.year}&number={month.month}", args.requests)
     print(json.dumps(results, ensure_ascii=False, indent=2))
     if not args.no_record:
         with (ROOT / "bench" / "results.jsonl").open("a", encoding="utf-8") as stream:

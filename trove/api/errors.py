@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 
+from trove.core.versioning import StaleEdit
+
 logger = logging.getLogger("trove.api")
 
 
@@ -50,6 +52,13 @@ def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     message = str(exc) if exc.args and exc.args[0] else _("Your role does not let you do this.")
     return error_response(403, message)
+
+
+def _stale(request: HttpRequest, exc: StaleEdit) -> HttpResponse:
+    """An edit that started from an older version of the record (``trove.core.versioning``)."""
+    current = getattr(exc.current, type(exc.current).LOCK_FIELD, None)
+    return error_response(409, " ".join(str(message) for message in exc.messages),
+                          {"version": [_("The current version is %(version)s.") % {"version": current}]})
 
 
 def _rules_refused(request: HttpRequest, exc: ValidationError) -> HttpResponse:
@@ -90,6 +99,7 @@ HANDLERS = [
     (ApiError, _api_error),
     (Http404, _not_found),
     (PermissionDenied, _forbidden),
+    (StaleEdit, _stale),
     (ValidationError, _rules_refused),
     (SchemaError, _malformed),
     (HttpError, _http_error),

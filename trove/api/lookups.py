@@ -31,3 +31,15 @@ def child_of_case(request, queryset, pk: int, action: str = "case.view", *, sect
         raise Http404
     case_of(request, record.case.code, action, section=section)
     return record
+
+
+def chosen(queryset, pk: int | None):
+    """The record ``pk`` among those a page's form would offer (``queryset``), or None: the action then refuses with
+    its own message ("Choose the agency."), as it does for a form left empty."""
+    return None if pk is None else queryset.filter(pk=pk).first()
+
+
+def support_type(code: str | None):
+    from trove.rules.models import SupportType
+
+    return None if not code else SupportType.objects.filter(code=code).first()

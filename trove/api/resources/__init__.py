@@ -3,7 +3,23 @@ operations; adding a resource is one module and one line here. Each operation lo
 (``trove.api.lookups``), calls the app's actions, and marks what it changed or revealed with
 ``trove.api.auditing.touched``/``reveal`` so the call is audited with the token used."""
 
-from trove.api.resources import account, agencies, cases, decisions, intakes, persons, places, registries, verification
+from trove.api.resources import (
+    account,
+    agencies,
+    cases,
+    decisions,
+    intakes,
+    intel,
+    persons,
+    places,
+    plans,
+    protection,
+    referrals,
+    registries,
+    statistics,
+    support,
+    verification,
+)
 
 ROUTERS = [
     account.router,
@@ -13,6 +29,12 @@ ROUTERS = [
     verification.router,
     decisions.router,
     registries.router,
+    protection.router,
+    support.router,
+    referrals.router,
+    intel.router,
+    plans.router,
+    statistics.router,
     agencies.router,
     places.router,
 ]

@@ -113,7 +113,7 @@ class CaseDetail(CaseSummary):
     permissions: list[str] = Field(description="What the caller may do on this case.")
 
 
-class StatusIn(Schema):
+class CaseStatusIn(Schema):
     to: Choice([CaseStatus.SUPPORTING, CaseStatus.REINTEGRATING, CaseStatus.CLOSED])
     closing_reason: Choice(["", *ClosingReason.values]) = ""
 
@@ -219,7 +219,7 @@ def _changed(request, response: HttpResponse, code: str) -> dict:
 
 @router.post("/cases/{code}/status", response={200: CaseDetail, WRITE_ERRORS: Error},
              summary="Move a case on after the decision, or close it")
-def case_status(request, code: CaseCode, payload: StatusIn, response: HttpResponse,
+def case_status(request, code: CaseCode, payload: CaseStatusIn, response: HttpResponse,
                 if_match: str | None = IF_MATCH):
     case, _permissions = case_of(request, code, "case.edit")
     check_if_match(if_match, case_etag(case))
