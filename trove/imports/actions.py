@@ -356,6 +356,55 @@ def batch_abandon(*, acting_user, batch: ImportBatch, request=None) -> ImportBat
     return locked
 
 
+def _require_administrator(acting_user, batch: ImportBatch) -> None:
+    """An administrator of the importing agency (``admin.users``): 404 to whoever may not see the import, 403 to
+    whoever may see it but is not one."""
+    if not policy.visible(acting_user, ImportBatch.objects.filter(pk=batch.pk), "admin.users").exists():
+        if policy.can(acting_user, "case.view", batch):
+            raise PermissionDenied
+        raise Http404
+
+
+def batch_stop(*, acting_user, batch: ImportBatch, reason: str, request=None) -> ImportBatch:
+    """An administrator gives up an import whose job is stuck or failed: the import and what it had not imported yet
+    are marked abandoned, its job is marked failed so that no worker starts it, and its file is deleted. The batches
+    of rows it committed stay, and the import can still be undone.
+
+    A worker still running it stops at its next batch of rows: each batch checks under a row lock that its import is
+    still running before it writes, and this action takes the same lock, so a batch either committed before or
+    writes nothing."""
+    from trove.core.models import Job, JobStatus
+
+    _require_administrator(acting_user, batch)
+    reason = (reason or "").strip()
+    if len(reason) < 10:
+        raise ValidationError({"reason": [_("Write why the import is abandoned (at least 10 characters); it is kept "
+                                            "in the audit log.")]})
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status not in (BatchStatus.RUNNING, BatchStatus.INTERRUPTED):
+            raise ValidationError(_("Only an import that is running or stopped on an error can be abandoned here; "
+                                    "this one is %(status)s.") % {"status": locked.get_status_display()},
+                                  code="status")
+        before = locked.status
+        locked.status, locked.run_token, locked.finished_at = BatchStatus.ABANDONED, "", timezone.now()
+        _forget_file(locked)
+        locked.save(update_fields=["status", "run_token", "finished_at", "file"])
+        stopped_job = 0
+        if locked.job_id:
+            stopped_job = Job.objects.filter(pk=locked.job_id, status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).update(
+                status=JobStatus.FAILED, finished_at=timezone.now(),
+                message=_("Abandoned by an administrator: the rows it had not imported will not be imported."))
+        not_done = max(0, (locked.total_rows or 0) - max(locked.last_row, (locked.first_data_row or 1) - 1))
+        audit.record("import.abandon", actor=acting_user, request=request, agency=locked.owner_agency, obj=locked,
+                     reason=reason, changes={"status": [before, BatchStatus.ABANDONED],
+                                             "last_row": [None, locked.last_row],
+                                             "rows not imported": [None, not_done],
+                                             "job stopped": [None, bool(stopped_job)]})
+    batch.status = locked.status
+    return locked
+
+
 # Undo -----------------------------------------------------------------------------------------------------------
 
 
@@ -364,10 +413,7 @@ def batch_undo(*, acting_user, batch: ImportBatch, reason: str, request=None) ->
     Only an administrator of the importing agency (``admin.users``) may; the rows can then be imported again."""
     from trove.imports import undo
 
-    if not policy.visible(acting_user, ImportBatch.objects.filter(pk=batch.pk), "admin.users").exists():
-        if policy.can(acting_user, "case.view", batch):
-            raise PermissionDenied
-        raise Http404
+    _require_administrator(acting_user, batch)
     reason = (reason or "").strip()
     if len(reason) < 10:
         raise ValidationError({"reason": [_("Write why the import is undone (at least 10 characters); it is kept in "

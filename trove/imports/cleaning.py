@@ -297,3 +297,39 @@ def clean_choice(value: object, lookup: dict[str, str], choices=None) -> Cleaned
         return Cleaned(lookup[found[0]])
     names = [str(label) for label in choices.labels] if choices is not None else sorted(set(lookup.values()))
     raise CellError(_("This value is not one of the list; use one of: %(values)s.") % {"values": "; ".join(names)})
+
+
+# Numbers ------------------------------------------------------------------------------------------------------------
+
+_MONEY_WORDS = re.compile(r"(vnd|vnđ|dong|đồng|đ|d)\.?$", re.IGNORECASE)
+
+
+def clean_amount(value: object) -> Cleaned:
+    """A whole number of đồng, as offices type it: ``1500000``, ``1.500.000``, ``1,500,000 đ``, ``1.5 triệu``."""
+    if isinstance(value, bool):
+        raise CellError(_("Write an amount in đồng, such as 1.500.000."))
+    if isinstance(value, int | float):
+        if value < 0 or (isinstance(value, float) and not value.is_integer()):
+            raise CellError(_("An amount is a whole, positive number of đồng."))
+        return Cleaned(int(value))
+    text = " ".join(str(value).split()).lower()
+    millions = re.fullmatch(r"([0-9]+(?:[.,][0-9]+)?)\s*(trieu|triệu)", text)
+    if millions:
+        return Cleaned(round(float(millions.group(1).replace(",", ".")) * 1_000_000))
+    text = _MONEY_WORDS.sub("", text).strip()
+    digits = re.sub(r"[.,\s]", "", text)
+    if not digits.isdigit() or not re.fullmatch(r"[0-9]{1,3}([.,\s]?[0-9]{3})*", text):
+        raise CellError(_("Write an amount in đồng, such as 1.500.000."))
+    return Cleaned(int(digits))
+
+
+def clean_count(value: object) -> Cleaned:
+    """A number of people or days: ``25``, ``25 người``."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return Cleaned(value)
+    found = re.fullmatch(r"([0-9][0-9.,]*)\s*[^\d]*", " ".join(str(value).split()))
+    if not found or not re.sub(r"[.,]", "", found.group(1)).isdigit():
+        raise CellError(_("Write a whole number, such as 25."))
+    return Cleaned(int(re.sub(r"[.,]", "", found.group(1))))

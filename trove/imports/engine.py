@@ -12,6 +12,11 @@ the same person as one in the registry (one candidate at or above the match thre
 skipped, for an officer to decide), or new (created). The kind's action may still refuse it (failed, with the
 action's own messages) or skip it (a case of that person on that day already exists).
 
+Within a batch the rows are screened one by one, then checked against the registry together
+(``trove.imports.matching``: the check of ``find_candidates`` for the whole batch, and the rows of the batch against
+each other), then written together through the kind's ``write_many`` (persons: ``receive_persons_bulk``) or one by
+one through its ``write``.
+
 ``check`` runs the same code without committing anything (preview, dry run): every batch is rolled back at its end.
 """
 
@@ -28,12 +33,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trove.imports import selectors
+from trove.imports.matching import BatchIndex, RegistryMatcher
 from trove.imports.models import BatchStatus, ImportBatch, ImportedRecord, NoteLevel, RecordOutcome, RowNote
 from trove.imports.persons import matching_data
 from trove.imports.reading import open_workbook
-from trove.imports.registry import Skip, Written, get_kind
+from trove.imports.registry import PendingRow, Skip, Written, get_kind
 from trove.imports.rows import ParsedRow, RowReader, WriteContext
-from trove.people.matching import find_candidates
+from trove.people.models import Person
 
 BATCH_SIZE = 200
 CANDIDATES_SHOWN = 5
@@ -52,6 +58,11 @@ class RowResult:
     written: list[Written] = field(default_factory=list)
     candidates: list = field(default_factory=list)
     row: ParsedRow | None = None
+    # While the batch is checked and written: the person the row describes, the one in the registry it is, or the
+    # earlier row of the batch about the same new person.
+    person: object = None
+    existing: object = None
+    same_as: RowResult | None = None
 
 
 def _messages(error: ValidationError, label) -> list[str]:
@@ -76,6 +87,8 @@ class Runner:
                   if column is not None and 0 <= column < len(columns) and columns[column]}
         self.reader = RowReader(self.context, batch.mapping, labels)
         self.seen: dict[str, int] = {}
+        self.matcher = RegistryMatcher()
+        self.context.unit_resolver = self.matcher.resolver
         self._content_types: dict[type, ContentType] = {}
 
     # Reading ----------------------------------------------------------------------------------------------------
@@ -96,7 +109,9 @@ class Runner:
 
     # One row ----------------------------------------------------------------------------------------------------
 
-    def process(self, parsed: ParsedRow, previous: dict[str, tuple[int, int]]) -> RowResult:
+    def screen(self, parsed: ParsedRow, previous: dict[str, tuple[int, int]]) -> RowResult:
+        """What the row needs before the registry is asked: left out, a repeat, unreadable, or to be written
+        (outcome "pending"; for a kind about a person ``person`` holds the person it describes)."""
         result = RowResult(number=parsed.number, outcome="skipped", remarks=list(parsed.remarks), row=parsed)
         if parsed.skip:
             result.outcome = "blank" if parsed.skip == "blank" else "skipped"
@@ -114,35 +129,86 @@ class Runner:
         if parsed.problems:
             result.outcome, result.reasons = "failed", list(parsed.problems)
             return result
-        person, existing = None, None
+        result.outcome = "pending"
         if self.kind.person is not None:
-            person, remarks = self.kind.person(parsed.values, self.context)
+            result.person, remarks = self.kind.person(parsed.values, self.context)
             result.remarks.extend(remarks)
-            candidates = find_candidates(matching_data(person), limit=CANDIDATES_SHOWN) if person.full_name else []
+        return result
+
+    def check_registry(self, results: list[RowResult]) -> None:
+        """The duplicate check of every pending row: against the registry (one candidate at or above the match
+        threshold links the row to them, several leave it to an officer, lower scores add a remark), then against
+        the new persons of the earlier rows of the batch."""
+        if self.kind.person is None:
+            return
+        rows = [result for result in results if result.outcome == "pending" and result.person.full_name]
+        found = self.matcher.candidates([matching_data(result.person) for result in rows], limit=CANDIDATES_SHOWN)
+        index = BatchIndex(self.matcher)
+        for position, (result, candidates) in enumerate(zip(rows, found, strict=True)):
             result.candidates = candidates
             likely = [candidate for candidate in candidates if candidate.likely]
             if len(likely) > 1:
+                result.outcome = "skipped"
                 result.reasons = [_("Several people in the registry match this row (%(ids)s): enter it by hand after "
                                     "checking them.") % {"ids": ", ".join(f"#{c.person_id}" for c in likely)}]
-                return result
-            existing = likely[0].person if likely else None
+                continue
+            result.existing = likely[0].person if likely else None
             possible = [candidate for candidate in candidates if not candidate.likely]
-            if possible and existing is None:
+            if possible and result.existing is None:
                 result.remarks.append(_("Possibly the same person as %(ids)s: check and merge them if so.")
                                       % {"ids": ", ".join(f"#{c.person_id}" for c in possible)})
-        try:
-            written = self.kind.write(self.context, parsed.values, person, existing)
-        except Skip as skip:
-            result.reasons = [str(skip)]
-            return result
-        except ValidationError as error:
-            result.outcome, result.reasons = "failed", _messages(error, self.reader.label)
-            return result
-        result.written = written.written
-        result.remarks.extend(written.remarks)
-        linked = any(item.outcome == RecordOutcome.LINKED for item in written.written)
+            if result.existing is None:
+                same = index.same_as(position, matching_data(result.person))
+                if same is not None:
+                    result.same_as = rows[same]
+
+    def write(self, results: list[RowResult]) -> None:
+        """Write the pending rows through the kind's bulk writer, or one by one."""
+        pending = [result for result in results if result.outcome == "pending"]
+        if not pending:
+            return
+        if self.kind.write_many is not None:
+            position = {id(result): number for number, result in enumerate(pending)}
+            rows = [PendingRow(number=result.number, values=result.row.values, person=result.person,
+                               existing=result.existing,
+                               same_as=position.get(id(result.same_as)) if result.same_as is not None else None)
+                    for result in pending]
+            outcomes = self.kind.write_many(self.context, rows)
+        else:
+            outcomes = []
+            for result in pending:
+                existing = result.existing
+                if existing is None and result.same_as is not None:
+                    existing = next((item.record for item in result.same_as.written
+                                     if isinstance(item.record, Person)), None)
+                try:
+                    outcomes.append(self.kind.write(self.context, result.row.values, result.person, existing))
+                except (Skip, ValidationError) as error:
+                    outcomes.append(error)
+                else:
+                    result.written = outcomes[-1].written
+        for result, outcome in zip(pending, outcomes, strict=True):
+            self._apply(result, outcome)
+
+    def _apply(self, result: RowResult, outcome) -> None:
+        if isinstance(outcome, Skip):
+            result.outcome, result.reasons = "skipped", [str(outcome)]
+            return
+        if isinstance(outcome, ValidationError):
+            result.outcome, result.reasons = "failed", _messages(outcome, self.reader.label)
+            return
+        result.written = outcome.written
+        result.remarks.extend(outcome.remarks)
+        linked = any(item.outcome == RecordOutcome.LINKED for item in outcome.written)
         result.outcome = "linked" if linked else "created"
-        return result
+
+    def process_rows(self, parsed: list[ParsedRow], previous: dict[str, tuple[int, int]]) -> list[RowResult]:
+        results = [self.screen(row, previous) for row in parsed]
+        self.check_registry(results)
+        self.write(results)
+        for result in results:
+            result.person, result.existing, result.same_as = None, None, None
+        return results
 
     # A batch of rows --------------------------------------------------------------------------------------------
 
@@ -155,7 +221,7 @@ class Runner:
                 locked = ImportBatch.objects.select_for_update().get(pk=self.batch.pk)
                 if locked.run_token != token or locked.status != BatchStatus.RUNNING:
                     raise Superseded
-            results = [self.process(row, previous) for row in parsed]
+            results = self.process_rows(parsed, previous)
             if token is None:
                 transaction.set_rollback(True)
             else:
@@ -250,6 +316,10 @@ def execute(*, batch: ImportBatch, acting_user, token: str, progress) -> ImportB
     try:
         runner.run(token=token, progress=progress, start=batch.last_row + 1 if batch.last_row else None)
     except Superseded:
+        job = getattr(progress, "job", None)
+        if job is not None:
+            # An administrator who abandoned the import marked its job failed: the job runner must see it so.
+            job.refresh_from_db(fields=["status", "message", "finished_at"])
         return batch
     except BaseException:
         try:

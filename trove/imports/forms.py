@@ -106,3 +106,8 @@ class MappingForm(forms.Form):
 class UndoForm(forms.Form):
     reason = forms.CharField(label=_("Why the import is undone"), widget=forms.Textarea(attrs={"rows": 2}),
                              max_length=500)
+
+
+class StopForm(forms.Form):
+    reason = forms.CharField(label=_("Why the import is abandoned"), widget=forms.Textarea(attrs={"rows": 2}),
+                             max_length=500)

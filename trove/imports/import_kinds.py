@@ -12,14 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trove.cases.actions import DocumentData, IntakeData, receive_person
+from trove.cases.actions import BulkIntake, DocumentData, IntakeData, receive_person, receive_persons_bulk
 from trove.cases.forms import PLACE_BY_AGENCY_TYPE
 from trove.cases.models import Case, PlaceKind
 from trove.geo.models import REORGANISATION_DATE, AdminUnit
 from trove.imports.models import RecordOutcome
 from trove.imports.persons import PERSON_FIELDS, day_of, person_from
 from trove.imports.registry import Field, Kind, Skip, WriteResult, Written, register
-from trove.people.models import RiskChannel
+from trove.people.models import MissingPerson, RiskChannel, SuspectedVictim
 from trove.people.registry_actions import missing_create, suspected_create
 from trove.rules.models import IntakeChannel
 
@@ -75,14 +75,13 @@ def _place_unit(context, text: str, on) -> AdminUnit | None:
     return None
 
 
-def write_case(context, values: dict, person, existing) -> WriteResult:
+def _intake(context, values: dict) -> IntakeData:
     received_at = values.get("received_at")
     if received_at is None:
         raise ValidationError({"received_at": [_("Give the day the person was received.")]})
     on = timezone.localdate(received_at)
-    remarks: list[str] = []
     document = values.get("handover_document") or ""
-    intake = IntakeData(
+    return IntakeData(
         channel=values.get("channel") or "", received_at=received_at,
         place_kind=values.get("place_kind") or PLACE_BY_AGENCY_TYPE.get(context.agency.agency_type, PlaceKind.OTHER),
         place_unit=_place_unit(context, values.get("place_unit") or "", on),
@@ -92,17 +91,86 @@ def write_case(context, values: dict, person, existing) -> WriteResult:
         first_support=values.get("first_support") or "", notes=values.get("notes") or "",
         documents=[DocumentData(title=document[:200])] if document else [],
     )
+
+
+def _same_day_message(code: str) -> str:
+    return _("This person already has case %(code)s, received by your agency on the same day.") % {"code": code}
+
+
+def write_case(context, values: dict, person, existing) -> WriteResult:
+    intake = _intake(context, values)
+    on = timezone.localdate(intake.received_at)
     if existing is not None:
         same_day = Case.objects.filter(person=existing, owner_agency=context.agency,
                                        intake__received_at__date=on).values_list("code", flat=True).first()
         if same_day:
-            raise Skip(_("This person already has case %(code)s, received by your agency on the same day.")
-                       % {"code": same_day})
+            raise Skip(_same_day_message(same_day))
     case = receive_person(acting_user=context.acting_user, agency=context.agency, intake=intake,
                           person=None if existing is not None else person, existing_person=existing,
                           request=context.request)
     written = [Written(case.person, LINKED if existing is not None else CREATED), Written(case, CREATED)]
-    return WriteResult(written, remarks)
+    return WriteResult(written, [])
+
+
+def _cases_on_the_day(context, rows, intakes) -> dict[tuple[int, object], str]:
+    """(person id, day) -> the code of a case of the agency received that day, for the persons rows link to."""
+    persons = {row.existing.pk for row, intake in zip(rows, intakes, strict=True)
+               if row.existing is not None and isinstance(intake, IntakeData)}
+    if not persons:
+        return {}
+    found = {}
+    for person_id, received_at, code in Case.objects.filter(
+            person_id__in=persons, owner_agency=context.agency).values_list("person_id", "intake__received_at",
+                                                                           "code"):
+        if received_at is not None:
+            found.setdefault((person_id, timezone.localdate(received_at)), code)
+    return found
+
+
+def write_cases(context, rows: list) -> list:
+    """The rows of one batch through ``receive_persons_bulk``: one transaction, bulk inserts, one audit entry."""
+    outcomes: list = [None] * len(rows)
+    intakes: list = []
+    for row in rows:
+        try:
+            intakes.append(_intake(context, row.values))
+        except ValidationError as error:
+            intakes.append(error)
+    on_the_day = _cases_on_the_day(context, rows, intakes)
+    items, positions, item_of = [], [], {}
+    days_of_new: dict[tuple[int, object], int] = {}  # (first row of a new person, day) -> row
+    for position, (row, intake) in enumerate(zip(rows, intakes, strict=True)):
+        if not isinstance(intake, IntakeData):
+            outcomes[position] = intake
+            continue
+        on = timezone.localdate(intake.received_at)
+        if row.existing is not None and (row.existing.pk, on) in on_the_day:
+            outcomes[position] = Skip(_same_day_message(on_the_day[(row.existing.pk, on)]))
+            continue
+        first = row.same_as if row.same_as is not None and row.same_as in item_of else None
+        root = first if first is not None else position
+        if (root, on) in days_of_new:
+            outcomes[position] = Skip(
+                _("This person already has a case received by your agency on the same day (row %(row)d).")
+                % {"row": rows[days_of_new[(root, on)]].number})
+            continue
+        days_of_new[(root, on)] = position
+        item_of[position] = len(items)
+        positions.append(position)
+        items.append(BulkIntake(intake=intake, person=None if row.existing is not None else row.person,
+                                existing_person=row.existing,
+                                same_person_as=item_of[first] if first is not None else None))
+    made = receive_persons_bulk(acting_user=context.acting_user, agency=context.agency, items=items,
+                                request=context.request, unit_resolver=context.unit_resolver) if items else []
+    for index, (position, case) in enumerate(zip(positions, made, strict=True)):
+        if isinstance(case, ValidationError):
+            outcomes[position] = case
+            continue
+        linked = items[index].existing_person is not None or (
+            items[index].same_person_as is not None and isinstance(made[items[index].same_person_as], Case))
+        outcomes[position] = WriteResult([Written(case.person, LINKED if linked else CREATED),
+                                          Written(case, CREATED)])
+    return outcomes
 
 
 def _registry_person(values: dict, context, date_field: str):
@@ -110,39 +178,48 @@ def _registry_person(values: dict, context, date_field: str):
     return person_from(values, context=context, on=on.day if on else None)
 
 
-def _already_registered(existing) -> WriteResult:
-    # The registry actions always create the person; a person already in the system is linked, not copied.
-    return WriteResult([Written(existing, LINKED)],
-                       [_("The person is already in the system: no new entry was made; check their records.")])
+def _registered_on_the_day(model, context, existing, reported_on) -> None:
+    """A known person already entered in this registry by the agency for a report of the same day: skipped."""
+    if existing is not None and reported_on is not None and model.objects.filter(
+            person=existing, owner_agency=context.agency, reported_on=reported_on).exists():
+        raise Skip(_("This person is already in the list of your agency with a report of the same day."))
+
+
+def _registry_written(entry, existing) -> WriteResult:
+    # A person already in the system gets the entry without a copy of them being made.
+    return WriteResult([Written(entry.person, LINKED if existing is not None else CREATED), Written(entry, CREATED)])
 
 
 def write_suspected(context, values: dict, person, existing) -> WriteResult:
-    if existing is not None:
-        return _already_registered(existing)
     remarks: list[str] = []
+    reported_on = day_of(values.get("reported_on"), remarks, _("day of the report"))
+    _registered_on_the_day(SuspectedVictim, context, existing, reported_on)
     entry = suspected_create(
-        acting_user=context.acting_user, agency=context.agency, person=person,
-        risk_channel=values.get("risk_channel") or "",
-        reported_on=day_of(values.get("reported_on"), remarks, _("day of the report")),
+        acting_user=context.acting_user, agency=context.agency, person=None if existing is not None else person,
+        existing_person=existing, risk_channel=values.get("risk_channel") or "", reported_on=reported_on,
         reported_by=values.get("reported_by") or "", destination_country=values.get("destination_country"),
         notes=values.get("notes") or "", request=context.request,
     )
-    return WriteResult([Written(entry.person, CREATED), Written(entry, CREATED)], remarks)
+    result = _registry_written(entry, existing)
+    result.remarks = remarks
+    return result
 
 
 def write_missing(context, values: dict, person, existing) -> WriteResult:
-    if existing is not None:
-        return _already_registered(existing)
     remarks: list[str] = []
+    reported_on = day_of(values.get("reported_on"), remarks, _("day of the report"))
+    _registered_on_the_day(MissingPerson, context, existing, reported_on)
     entry = missing_create(
-        acting_user=context.acting_user, agency=context.agency, person=person,
-        reported_on=day_of(values.get("reported_on"), remarks, _("day of the report")),
+        acting_user=context.acting_user, agency=context.agency, person=None if existing is not None else person,
+        existing_person=existing, reported_on=reported_on,
         reported_by=values.get("reported_by") or "", last_known_place=values.get("last_known_place") or "",
         last_known_country=values.get("last_known_country"),
         missing_since=day_of(values.get("missing_since"), remarks, _("day the person went missing")),
         notes=values.get("notes") or "", request=context.request,
     )
-    return WriteResult([Written(entry.person, CREATED), Written(entry, CREATED)], remarks)
+    result = _registry_written(entry, existing)
+    result.remarks = remarks
+    return result
 
 
 register(Kind(
@@ -175,6 +252,7 @@ register(Kind(
     ),
     required=(("full_name",), ("received_at",), ("channel",)),
     write=write_case,
+    write_many=write_cases,
     person=lambda values, context: person_from(
         values, context=context,
         on=timezone.localdate(values["received_at"]) if values.get("received_at") else None),

@@ -12,7 +12,11 @@ To add a kind (support given, activities…), an app writes an ``import_kinds`` 
 ``write(context, values, person, existing)`` calls the app's action for one row and returns what it made as
 ``Written`` items (or raises ``Skip`` or the action's ``ValidationError``). Kinds about a person give ``person``, which
 turns a row into ``trove.people.actions.PersonData``; the engine then looks for the person in the registry
-(``find_candidates``) and passes the one it is sure of as ``existing``.
+(the same check as ``find_candidates``, for the whole batch at once) and passes the one it is sure of as ``existing``.
+
+A kind may also give ``write_many(context, rows)``: the rows of one batch (``PendingRow``) written together through a
+bulk action, returning for each row a ``WriteResult``, a ``Skip`` or a ``ValidationError``. A row's ``same_as`` is the
+position (in ``rows``) of an earlier row of the batch about the same person, new in the registry.
 """
 
 from __future__ import annotations
@@ -51,6 +55,17 @@ class WriteResult:
     remarks: list[str] = field(default_factory=list)
 
 
+@dataclass
+class PendingRow:
+    """A row that passed every check of the engine and is about to be written."""
+
+    number: int
+    values: dict
+    person: object = None
+    existing: object = None
+    same_as: int | None = None
+
+
 class Skip(Exception):  # noqa: N818 - a row left out on purpose, not an error
     """A row that is deliberately not written; the message says why."""
 
@@ -67,6 +82,7 @@ class Kind:
     person: Callable[..., tuple[object, list[str]]] | None = None
     # The field whose date says which unit set an address is in (legacy before 1 July 2025).
     event_date: str = ""
+    write_many: Callable[..., list] | None = None
     description: Promise | str = ""
 
     def field(self, name: str) -> Field | None:

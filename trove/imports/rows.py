@@ -40,6 +40,8 @@ class WriteContext:
     places: PlaceReader = field(default_factory=PlaceReader)
     countries: CountryReader = field(default_factory=CountryReader)
     request: object = None
+    # The duplicate check's resolver of home units, shared with the bulk actions for the whole run.
+    unit_resolver: object = None
 
 
 @dataclass
@@ -65,6 +67,8 @@ PARSERS = {
     "old_id": cleaning.clean_old_id,
     "passport": cleaning.clean_passport,
     "phone": cleaning.clean_phone,
+    "amount": cleaning.clean_amount,
+    "count": cleaning.clean_count,
 }
 
 

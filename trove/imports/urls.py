@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/check/", views.batch_check, name="check"),
     path("<int:pk>/resume/", views.batch_resume, name="resume"),
     path("<int:pk>/abandon/", views.batch_abandon, name="abandon"),
+    path("<int:pk>/stop/", views.batch_stop, name="stop"),
     path("<int:pk>/undo/", views.batch_undo, name="undo"),
     path("mappings/<int:pk>/delete/", views.mapping_delete, name="mapping_delete"),
 ]

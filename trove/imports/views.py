@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from trove.core import policy
 from trove.imports import actions, headers, preview, selectors, undo
-from trove.imports.forms import MappingForm, SheetForm, UndoForm, UploadForm
+from trove.imports.forms import MappingForm, SheetForm, StopForm, UndoForm, UploadForm
 from trove.imports.models import BatchStatus, ColumnMapping
 from trove.imports.reading import UnreadableFile
 from trove.imports.registry import all_kinds, get_kind
@@ -101,6 +101,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "next_page": number + 1 if more else None, "previous_page": number - 1 if number > 1 else None,
         "report_job": job if job is not None and job.created_by_id == request.user.pk else None,
         "show_reasons": "case.view_identity" in permissions,
+        "can_stop": "admin.users" in permissions and batch.status in (BatchStatus.RUNNING, BatchStatus.INTERRUPTED),
     })
 
 
@@ -233,6 +234,26 @@ def batch_abandon(request: HttpRequest, pk: int) -> HttpResponse:
         actions.batch_abandon(acting_user=request.user, batch=batch, request=request)
         messages.success(request, _("The import is abandoned and its file deleted."))
     return _run(request, pk, do)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def batch_stop(request: HttpRequest, pk: int) -> HttpResponse:
+    """An administrator abandons an import whose job is stuck or failed."""
+    batch = selectors.batch_to_administer(request.user, pk)
+    form = StopForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.batch_stop(acting_user=request.user, batch=batch, reason=form.cleaned_data["reason"],
+                               request=request)
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, _("The import is abandoned: the rows it had not imported will not be imported; "
+                                        "what it imported stays and can be undone."))
+            return redirect("imports:detail", batch.pk)
+    return render(request, "imports/stop.html", {"batch": batch, "form": form},
+                  status=400 if form.errors else 200)
 
 
 @login_required

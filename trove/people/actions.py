@@ -77,8 +77,8 @@ def _required_name() -> str:
     return gettext("Write the person's full name as they give it; an alias is fine if that is all there is.")
 
 
-def person_create(*, acting_user, data: PersonData, received_on: datetime.date | None = None, request=None) -> Person:
-    data = data.cleaned(received_on=received_on)
+def new_person(data: PersonData, acting_user) -> Person:
+    """An unsaved person from cleaned ``data``, its blind indexes computed (``person_create`` and the bulk intake)."""
     person = Person(
         full_name=data.full_name, other_names=[name for name in data.other_names if name.strip()] or None,
         birth_date=data.birth_date, birth_precision=data.birth_precision, birth_year=data.birth_year,
@@ -91,6 +91,11 @@ def person_create(*, acting_user, data: PersonData, received_on: datetime.date |
         **({"marital_status": data.marital_status} if data.marital_status else {}),
     )
     index_identity(person)
+    return person
+
+
+def person_create(*, acting_user, data: PersonData, received_on: datetime.date | None = None, request=None) -> Person:
+    person = new_person(data.cleaned(received_on=received_on), acting_user)
     with transaction.atomic():
         person.save()
         refresh_name_tokens(person)

@@ -57,6 +57,13 @@ def _check_reported_on(reported_on: datetime.date, errors: dict) -> None:
         errors.setdefault("reported_on", []).append(_("The day of the report cannot be in the future."))
 
 
+def _check_subject(person: PersonData | None, existing_person) -> None:
+    if (person is None) == (existing_person is None):
+        raise ValueError("Give either the new person's data or the existing person, not both.")
+    if existing_person is not None and existing_person.merged_into_id:
+        raise ValidationError(_("This person's record was merged into another one; use the other record."))
+
+
 def _person(acting_user, person: PersonData, errors: dict):
     try:
         return person.cleaned()
@@ -70,7 +77,8 @@ def suspected_create(
     *,
     acting_user,
     agency: Agency,
-    person: PersonData,
+    person: PersonData | None = None,
+    existing_person=None,
     risk_channel: str,
     reported_on: datetime.date,
     reported_by: str = "",
@@ -78,19 +86,22 @@ def suspected_create(
     notes: str = "",
     request=None,
 ) -> SuspectedVictim:
-    """Record someone who may be a victim, followed by the risk channel through which they may be trafficked."""
+    """Record someone who may be a victim, followed by the risk channel through which they may be trafficked. Give
+    ``person`` for someone new, or ``existing_person`` when the duplicate check found them already registered (the
+    entry is then made for that person, without a copy)."""
     from trove.people.models import RiskChannel
 
     _check_agency(acting_user, agency)
+    _check_subject(person, existing_person)
     errors: dict[str, list[str]] = {}
     if risk_channel not in RiskChannel.values:
         errors["risk_channel"] = [_("Choose the risk channel from the list.")]
     _check_reported_on(reported_on, errors)
-    cleaned = _person(acting_user, person, errors)
+    cleaned = _person(acting_user, person, errors) if existing_person is None else None
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        subject = person_create(acting_user=acting_user, data=cleaned, request=request)
+        subject = existing_person or person_create(acting_user=acting_user, data=cleaned, request=request)
         entry = SuspectedVictim.objects.create(
             owner_agency=agency, unit=agency.unit, person=subject, reported_on=reported_on,
             reported_by=reported_by.strip(), notes=notes.strip(), risk_channel=risk_channel,
@@ -105,7 +116,8 @@ def missing_create(
     *,
     acting_user,
     agency: Agency,
-    person: PersonData,
+    person: PersonData | None = None,
+    existing_person=None,
     reported_on: datetime.date,
     reported_by: str = "",
     last_known_place: str = "",
@@ -114,19 +126,21 @@ def missing_create(
     notes: str = "",
     request=None,
 ) -> MissingPerson:
-    """Record a person reported missing or not yet rescued, usually by their family."""
+    """Record a person reported missing or not yet rescued, usually by their family. Give ``person`` for someone new,
+    or ``existing_person`` when the duplicate check found them already registered."""
     _check_agency(acting_user, agency)
+    _check_subject(person, existing_person)
     errors: dict[str, list[str]] = {}
     _check_reported_on(reported_on, errors)
     if missing_since and missing_since > timezone.localdate():
         errors["missing_since"] = [_("The day the person went missing cannot be in the future.")]
     elif missing_since and reported_on and missing_since > reported_on:
         errors["missing_since"] = [_("The person cannot have gone missing after the day of the report.")]
-    cleaned = _person(acting_user, person, errors)
+    cleaned = _person(acting_user, person, errors) if existing_person is None else None
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        subject = person_create(acting_user=acting_user, data=cleaned, request=request)
+        subject = existing_person or person_create(acting_user=acting_user, data=cleaned, request=request)
         entry = MissingPerson.objects.create(
             owner_agency=agency, unit=agency.unit, person=subject, reported_on=reported_on,
             reported_by=reported_by.strip(), notes=notes.strip(), last_known_place=last_known_place.strip(),

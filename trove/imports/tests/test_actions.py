@@ -32,7 +32,7 @@ class UploadTests(ImportTestCase):
 
     def test_an_unknown_kind_is_refused(self):
         with self.assertRaises(ValidationError) as raised:
-            actions.batch_create(acting_user=self.p.owner, agency=self.p.owner_agency, kind="support",
+            actions.batch_create(acting_user=self.p.owner, agency=self.p.owner_agency, kind="budgets",
                                  file_name="ds.xlsx", content=persons_workbook())
         self.assertIn("kind", raised.exception.message_dict)
 

@@ -1,6 +1,7 @@
 """Every page of the wizard, walked by each persona: the owner imports, a read-only member of the agency sees and is
 refused changes (403), other agencies get 404; names are shown only to members who may see identity."""
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -113,9 +114,15 @@ class PersonaTests(ImportTestCase):
             self.assertEqual(len(response.context["batches"]), listed, user.username)
         self.sign_in(self.p.statistician)
         self.assertEqual(self.client.get(reverse("imports:list")).status_code, 403)
-        for user in (self.p.readonly, self.p.supervisor, self.p.statistician, self.commune_admin):
+        for user in (self.p.readonly, self.p.statistician, self.commune_admin):
             self.sign_in(user)
             self.assertEqual(self.client.get(reverse("imports:new")).status_code, 403, user.username)
+        # A supervisor records support and activities, so imports such lists (not persons).
+        self.sign_in(self.p.supervisor)
+        self.assertEqual(self.client.get(reverse("imports:new")).status_code, 200)
+        with self.assertRaises(PermissionDenied):
+            actions.batch_create(acting_user=self.p.supervisor, agency=self.p.province_agency, kind="persons",
+                                 file_name="ds.xlsx", content=persons_workbook())
 
     def test_identity_is_shown_only_to_members_who_may_see_it(self):
         self.sign_in(self.p.readonly)

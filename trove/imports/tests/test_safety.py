@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from trove.cases.models import Case
 from trove.core.models import AuditEntry, Job, JobStatus
 from trove.imports import actions, engine
-from trove.imports.models import STALE_AFTER, BatchStatus, ImportBatch, ImportedRecord, NoteLevel, RowNote
+from trove.imports.models import STALE_AFTER, BatchStatus, ImportBatch, ImportedRecord, RowNote
 from trove.imports.tests.helpers import (
     ImportTestCase,
     existing_case,
@@ -60,10 +60,19 @@ class SafetyTests(ImportTestCase):
 
         person_create(acting_user=self.p.owner, data=PersonData(
             full_name="Phạm Thị Mai", sex="female", birth_year=2003, birth_precision="year", old_id="012345678"))
+        known = Person.objects.get()
         batch = self.run_import(self.prepared(suspected_workbook(), name="nghi.xls", kind="suspected"))
         self.assertEqual((batch.created_count, batch.linked_count), (2, 1))
-        self.assertEqual(SuspectedVictim.objects.count(), 2)
-        self.assertIn("already in the system", RowNote.objects.get(batch=batch, level=NoteLevel.WARNING, row=2).reasons)
+        # The known person gets their entry in the registry, without a copy of them.
+        self.assertEqual(SuspectedVictim.objects.count(), 3)
+        self.assertEqual(Person.objects.count(), 3)
+        self.assertEqual(SuspectedVictim.objects.get(person=known).risk_channel, "labour_export")
+        link = ImportedRecord.objects.get(batch=batch, row=2, outcome="linked")
+        self.assertEqual(link.object_id, known.pk)
+        # The same list again: nothing new.
+        again = self.run_import(self.prepared(suspected_workbook(), name="lai.xls", kind="suspected"))
+        self.assertEqual(again.skipped_count, 3)
+        self.assertEqual(SuspectedVictim.objects.count(), 3)
 
     # The same file twice --------------------------------------------------------------------------------------------
 
@@ -89,14 +98,15 @@ class SafetyTests(ImportTestCase):
     # Interrupted and resumed ------------------------------------------------------------------------------------------
 
     def _run_failing(self, batch, at_row):
-        real = engine.Runner.process
+        real = engine.Runner.write
 
-        def process(runner, parsed, previous):
-            if parsed.number == at_row:
+        def write(runner, results):
+            # The batch's records are written, then the worker dies before the batch commits.
+            real(runner, results)
+            if any(result.number == at_row for result in results):
                 raise RuntimeError("the worker died here")
-            return real(runner, parsed, previous)
 
-        with mock.patch.object(engine, "BATCH_SIZE", 3), mock.patch.object(engine.Runner, "process", process), \
+        with mock.patch.object(engine, "BATCH_SIZE", 3), mock.patch.object(engine.Runner, "write", write), \
                 self.assertLogs("trove.core.jobs", "ERROR"):
             return self.run_import(batch)
 
