@@ -49,8 +49,22 @@ serve: setup
 	STATIC_MANIFEST=1 $(MANAGE) collectstatic --no-input --verbosity 0
 	STATIC_MANIFEST=1 DEBUG=0 $(BIN)/gunicorn trove.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
-test: setup-env
+test: setup-env e2e-tools
 	$(BIN)/pytest
+
+# Browser tests (trove/e2e): Debian's chromium and chromedriver, and axe-core from npm (package-lock.json). Installed
+# when missing and possible (root or sudo; npm); otherwise those tests skip and say why.
+.PHONY: e2e-tools
+e2e-tools:
+	@if [ ! -x /usr/bin/chromedriver ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null || true; \
+	  elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium chromium-driver >/dev/null || true; \
+	  else echo "trove: chromium-driver is missing and cannot be installed here (no root or sudo): browser tests skip."; fi; \
+	fi
+	@if [ ! -f node_modules/axe-core/axe.min.js ]; then \
+	  if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent || true; \
+	  else echo "trove: npm is missing: the browser tests skip (they need axe-core)."; fi; \
+	fi
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
@@ -61,12 +75,26 @@ clean:
 # Duplicate-matching benchmark (docs/benchmarks.md): Splink and DuckDB go into the venv from requirements-bench.txt
 # only here. Runs on the database DATABASE_URL names; give BENCH_SIZES to change the sizes.
 BENCH_SIZES ?= 10000 100000
-.PHONY: bench
+.PHONY: bench bench-national
+# National scale (issue 13, docs/benchmarks.md): `make bench BENCH_SIZE=1000000` fills the database DATABASE_URL names
+# (PostgreSQL, a database of its own) with every kind of synthetic record and measures every daily page and API call
+# at concurrency 1 (test client) and 16 (gunicorn + wrk, `apt-get install wrk`), with the baselines, in one run.
+BENCH_SIZE ?=
+ifneq ($(BENCH_SIZE),)
+bench: bench-national
+else
 bench: setup-env
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	$(MANAGE) migrate --no-input --verbosity 0
 	$(MANAGE) load_reference_data
 	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES)
+endif
+
+bench-national: setup-env
+	@command -v wrk >/dev/null || { echo "trove: the load part needs wrk (apt-get install wrk)"; exit 1; }
+	$(MANAGE) migrate --no-input --verbosity 0
+	$(MANAGE) load_reference_data
+	$(BIN)/python bench/national.py --persons $(or $(BENCH_SIZE),100000)
 
 # API fuzzing (docs/api.md): schemathesis against a server started on a fresh demo database, for every operation, as
 # three personas (intake, supervisor, outsider): no 5xx, answers as documented, nothing outside a persona's scope.

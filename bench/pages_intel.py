@@ -181,7 +181,8 @@ def main() -> None:
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     if not args.skip_generate:
-        call_command("generate_synthetic", "--persons", str(args.persons), "--seed", str(args.seed), "--flush")
+        call_command("generate_synthetic", "--persons", str(args.persons), "--seed", str(args.seed), "--flush",
+                     "--only-persons")
     tips = args.tips if args.tips is not None else max(100, args.persons // 2)
     proceedings = args.proceedings if args.proceedings is not None else max(20, args.persons // 50)
     agencies = generate(tips, proceedings, args.seed)

@@ -119,7 +119,8 @@ def main() -> None:
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     if not args.skip_generate:
-        call_command("generate_synthetic", "--persons", str(args.persons), "--seed", str(args.seed), "--flush")
+        call_command("generate_synthetic", "--persons", str(args.persons), "--seed", str(args.seed), "--flush",
+                     "--only-persons")
     give_cases_their_steps()
     agency, users, agency_cases = personas()
     rng = random.Random(args.seed)  # noqa: S311 - spreads synthetic activities; nothing secret

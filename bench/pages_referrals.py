@@ -183,7 +183,8 @@ def main() -> None:
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     if not args.skip_generate:
-        call_command("generate_synthetic", "--persons", str(args.persons), "--seed", str(args.seed), "--flush")
+        call_command("generate_synthetic", "--persons", str(args.persons), "--seed", str(args.seed), "--flush",
+                     "--only-persons")
     rng = random.Random(args.seed)  # noqa: S311 - synthetic data and which page to open; nothing secret
     receivers = make_receivers()
     referrals = make_referrals(receivers, args.referral_share, rng)

@@ -116,7 +116,8 @@ def main() -> None:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     if not args.skip_generate:
         SupportEntry.objects.all().delete()  # generate_synthetic --flush deletes the cases they hang off
-        call_command("generate_synthetic", "--persons", str(args.persons), "--seed", str(args.seed), "--flush")
+        call_command("generate_synthetic", "--persons", str(args.persons), "--seed", str(args.seed), "--flush",
+                     "--only-persons")
     give_cases_their_steps()
     entries = write_ledger(args.entries_per_case, args.seed)
     agency, users, agency_cases = personas()

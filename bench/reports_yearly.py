@@ -327,7 +327,8 @@ def main() -> None:
                      "date": timezone.localdate().isoformat()}
     if not args.skip_generate:
         started = time.perf_counter()
-        call_command("generate_synthetic", "--persons", str(args.persons), "--seed", str(args.seed), "--flush")
+        call_command("generate_synthetic", "--persons", str(args.persons), "--seed", str(args.seed), "--flush",
+                     "--only-persons")
         from bench.pages import give_cases_their_steps
 
         results["spread"] = spread(args.seed)

@@ -145,7 +145,7 @@ def main() -> None:
             started = time.monotonic()
             generated = subprocess.run(  # noqa: S603 - our own command, fixed arguments
                 [sys.executable, str(ROOT / "manage.py"), "generate_synthetic", "--persons", str(size), "--seed",
-                 str(args.seed), "--flush", "--truth", str(truth_path)],
+                 str(args.seed), "--flush", "--only-persons", "--truth", str(truth_path)],
                 check=True, capture_output=True, text=True)
             result["generate"] = {"seconds": round(time.monotonic() - started, 1),
                                   "report": generated.stdout.strip()}
