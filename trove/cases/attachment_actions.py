@@ -18,9 +18,9 @@ from trove.core.crypto import decrypt_bytes, encrypt_bytes
 def attachment_add(
     *, acting_user, case: Case, name: str, content: bytes, description: str = "", request=None
 ) -> Attachment:
-    """Attach a file to ``case``. Raises 404/403 through the policy (``case.edit``) and ValidationError for an empty,
-    too large or unaccepted file, before anything is written."""
-    policy.require(acting_user, "case.edit", case)
+    """Attach a file to ``case``. Raises 404/403 through the policy (``case.edit`` in the "documents" section) and
+    ValidationError for an empty, too large or unaccepted file, before anything is written."""
+    policy.require(acting_user, "case.edit", case, section="documents")
     content_type = check_upload(content)
     attachment = Attachment(
         case=case, original_name=(name or "").strip()[:255], description=(description or "").strip()[:200],

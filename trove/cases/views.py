@@ -27,6 +27,7 @@ from trove.cases.attachments import check_size, content_disposition, download_na
 from trove.cases.models import Case, CaseStatus, CaseTransfer, IntakeChannel, TransferStatus
 from trove.cases.sections import SECTIONS, panels_for, section_shown
 from trove.core import policy
+from trove.core.versioning import StaleEdit, stale_changes
 from trove.verification.selectors import case_summary as verification_summary
 from trove.verification.transitions import ClosingReason, Via, allowed_from
 
@@ -47,6 +48,7 @@ class CaseFilterForm(forms.Form):
                                     widget=forms.DateInput(attrs={"type": "date"}))
     received_to = forms.DateField(label=gettext_lazy("Received until"), required=False,
                                   widget=forms.DateInput(attrs={"type": "date"}))
+    archived = forms.BooleanField(label=gettext_lazy("Archived cases only"), required=False)
 
     def __init__(self, *args, agencies=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -78,7 +80,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.CaseFilters(
         status=data.get("status", ""), channel=data.get("channel", ""), unit=unit_choice.unit,
         agency_id=data.get("agency"), received_from=data.get("received_from"), received_to=data.get("received_to"),
-        query=query,
+        query=query, archived=bool(data.get("archived")),
     )
     cases = selectors.case_list(request.user, filters)
     if unit_not_found or name_search_refused:
@@ -150,6 +152,7 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def attachment_upload(request: HttpRequest, code: str) -> HttpResponse:
     case, _permissions = selectors.case_for_user(request.user, code, "case.edit")  # 404/403 before reading
+    policy.require(request.user, "case.edit", case, section="documents")  # a limited referral: not its files
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
@@ -186,15 +189,21 @@ def attachment_download(request: HttpRequest, code: str, attachment_id: int) -> 
 # Closing, reopening and transferring a case (issue 7, parts 3 and 4)
 
 
-class CloseForm(forms.Form):
+class VersionForm(forms.Form):
+    # The case version the page showed (optimistic locking): a case changed since is refused, never overwritten.
+    # Absent (a client that does not send it) means no check, like a script.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
+class CloseForm(VersionForm):
     reason = forms.ChoiceField(label=gettext_lazy("Reason for closing"), choices=ClosingReason.choices)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(VersionForm):
     reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class TransferForm(forms.Form):
+class TransferForm(VersionForm):
     to_agency = forms.ModelChoiceField(label=gettext_lazy("To agency"), queryset=Agency.objects.all(),
                                        empty_label=gettext_lazy("Choose an agency"))
     reason = forms.CharField(label=gettext_lazy("Why the case moves (the person's new place, say)"),
@@ -215,9 +224,18 @@ class TransferForm(forms.Form):
 @require_GET
 def case_lifecycle(request: HttpRequest, code: str) -> HttpResponse:
     case, permissions = selectors.case_for_user(request.user, code)
+    if not section_shown(policy.sections_on(request.user, case), "timeline"):
+        raise Http404  # transfers and the closing reason are the case's history: not shown to a limited referral
+    return _lifecycle_page(request, case, permissions)
+
+
+def _lifecycle_page(request: HttpRequest, case: Case, permissions, *, stale: StaleEdit | None = None,
+                    status: int = 200) -> HttpResponse:
     user = request.user
-    closes = "case.close" in permissions and lifecycle.owner_side(user, case, "case.close") is not None
-    transfers = "case.transfer" in permissions and lifecycle.owner_side(user, case, "case.transfer") is not None
+    live = case.archived_at is None  # an archived case is read-only: no forms
+    closes = live and "case.close" in permissions and lifecycle.owner_side(user, case, "case.close") is not None
+    transfers = live and "case.transfer" in permissions and lifecycle.owner_side(user, case,
+                                                                                 "case.transfer") is not None
     history = list(case.transfers.select_related("from_agency", "to_agency", "requested_by", "decided_by")
                    .order_by("-requested_at", "-pk"))
     waiting = next((t for t in history if t.status == TransferStatus.REQUESTED), None)
@@ -228,17 +246,20 @@ def case_lifecycle(request: HttpRequest, code: str) -> HttpResponse:
         "case": case,
         "history": history,
         "waiting": waiting,
-        "can_answer": answers and waiting.requested_by_id != user.pk,
+        "can_answer": live and answers and waiting.requested_by_id != user.pk,
         "can_close": closes and closable,
         "close_blockers": lifecycle.close_blockers(case) if closes and closable else [],
         "can_reopen": closes and case.status == CaseStatus.CLOSED,
         "can_transfer": transfers and waiting is None and case.status != CaseStatus.CLOSED,
-        "close_form": CloseForm(),
-        "transfer_form": TransferForm(case=case),
+        "close_form": CloseForm(initial={"version": case.version}),
+        "transfer_form": TransferForm(case=case, initial={"version": case.version}),
+        "archived": case.archived_at is not None,
+        "stale": stale,
+        "others": stale_changes(stale) if stale else [],
         "closed_reason": ClosingReason(case.closed_reason).label if case.closed_reason in ClosingReason.values
         else case.closed_reason,
     }
-    return render(request, "cases/lifecycle.html", context)
+    return render(request, "cases/lifecycle.html", context, status=status)
 
 
 def _lifecycle_act(request: HttpRequest, code: str, permission: str, do) -> HttpResponse:
@@ -247,6 +268,10 @@ def _lifecycle_act(request: HttpRequest, code: str, permission: str, do) -> Http
     case, _permissions = selectors.case_for_user(request.user, code, permission)
     try:
         done = do(case)
+    except StaleEdit as error:
+        # Someone changed the case since the page was opened: show it as it is now, with what they changed.
+        current, permissions = selectors.case_for_user(request.user, code)
+        return _lifecycle_page(request, current, permissions, stale=error, status=409)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -275,7 +300,8 @@ def _transfer(case: Case, transfer_id: int) -> CaseTransfer:
 def case_close(request: HttpRequest, code: str) -> HttpResponse:
     def do(case: Case) -> str:
         data = _form_data(CloseForm(request.POST))
-        lifecycle.case_close(acting_user=request.user, case=case, reason=data.get("reason", ""), request=request)
+        lifecycle.case_close(acting_user=request.user, case=case, reason=data.get("reason", ""),
+                             expected_version=data.get("version"), request=request)
         return _("The case is closed.")
     return _lifecycle_act(request, code, "case.close", do)
 
@@ -285,7 +311,8 @@ def case_close(request: HttpRequest, code: str) -> HttpResponse:
 def case_reopen(request: HttpRequest, code: str) -> HttpResponse:
     def do(case: Case) -> str:
         data = _form_data(ReasonForm(request.POST))
-        lifecycle.case_reopen(acting_user=request.user, case=case, reason=data.get("reason", ""), request=request)
+        lifecycle.case_reopen(acting_user=request.user, case=case, reason=data.get("reason", ""),
+                              expected_version=data.get("version"), request=request)
         return _("The case is reopened.")
     return _lifecycle_act(request, code, "case.close", do)
 
@@ -297,7 +324,7 @@ def transfer_request(request: HttpRequest, code: str) -> HttpResponse:
         data = _form_data(TransferForm(request.POST, case=case))
         transfer = lifecycle.case_transfer_request(acting_user=request.user, case=case,
                                                    to_agency=data.get("to_agency"), reason=data.get("reason", ""),
-                                                   request=request)
+                                                   expected_version=data.get("version"), request=request)
         return _("The transfer is requested; %(agency)s sees the case until it answers.") % {
             "agency": transfer.to_agency.name}
     return _lifecycle_act(request, code, "case.transfer", do)

@@ -52,4 +52,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     elif form.is_bound:
         entries = entries.none()
     page = Paginator(entries.select_related("agency"), 50).get_page(request.GET.get("page"))
+    for entry in page:
+        # Pairs for the template: a change named "items" (support given in kind) would shadow ``dict.items`` there.
+        entry.change_rows = list((entry.changes or {}).items())
     return render(request, "core/audit_log.html", {"form": form, "page": page})

@@ -53,9 +53,13 @@ def _permissions(user, case: Case) -> frozenset[str]:
 
 def _require(user, case: Case, *actions: str) -> frozenset[str]:
     """Refuse unless the user holds one of ``actions`` on the case (the views have already answered 404/403)."""
-    permissions = _permissions(user, case)
+    permissions, shown = policy.access_on(user, case)
     if not permissions & set(actions):
         raise PermissionDenied(_("Your role does not let you do this on case %(code)s.") % {"code": case.code})
+    if shown is not None and "verification" not in shown:
+        # An agency taking part through a referral that does not show the verification.
+        raise PermissionDenied(_("Your agency takes part in case %(code)s without this part of it.")
+                               % {"code": case.code})
     return permissions
 
 

@@ -30,6 +30,9 @@ from trove.verification.models import RequestStatus
 @require_GET
 def case_verification(request: HttpRequest, code: str) -> HttpResponse:
     case, permissions = case_for_user(request.user, code)
+    shown = policy.sections_on(request.user, case)
+    if shown is not None and "verification" not in shown:
+        raise Http404  # a referral that does not show the verification (as the other sections' pages answer)
     data = selectors.case_verification(case)
     show_identity = "case.view_identity" in permissions and policy.reveal_identity(request.user, case,
                                                                                      request=request)
@@ -71,6 +74,10 @@ def case_verification(request: HttpRequest, code: str) -> HttpResponse:
 def _act(request: HttpRequest, code: str, permission: str, do: Callable[[Case], str]) -> HttpResponse:
     """Look the case up (404/403), run the action, report the outcome on the verification page."""
     case, _permissions = case_for_user(request.user, code, permission)
+    shown = policy.sections_on(request.user, case)
+    if shown is not None and "verification" not in shown:
+        raise PermissionDenied(_("Your agency takes part in case %(code)s without this part of it.")
+                               % {"code": case.code})
     try:
         done = do(case)
     except ValidationError as error:

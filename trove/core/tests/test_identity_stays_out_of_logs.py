@@ -5,7 +5,6 @@ import logging
 
 from django.core.management import call_command
 from django.db import connection
-from django.test import override_settings
 
 from trove.core import audit
 from trove.core.crypto import blind_index, generate_fernet_key
@@ -16,8 +15,10 @@ NAME = "Nguyễn Thị Hoa"
 ALIAS = "Hoa Xinh"
 
 
-@override_settings(DEBUG=True)
 def test_saving_reading_auditing_and_rotating_identity_logs_no_plaintext(db, caplog, settings):
+    # Both overrides through the ``settings`` fixture: mixing it with @override_settings restored the decorator's
+    # DEBUG=True on teardown and left it on for every later test.
+    settings.DEBUG = True
     output = io.StringIO()
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.DEBUG, logger="django.db.backends")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,15 +56,7 @@ def received_on(case: Case) -> datetime.date | None:
 def require_section(user, case: Case, permission: str, section: str) -> frozenset[str]:
     """Guard a write in one section of a case: 404 if the user may not see the case, 403 if they may not do
     ``permission`` or their agency takes part only in other sections."""
-    permissions, shown = policy.access_on(user, case)
-    if Case.access_view_permission not in permissions:
-        raise Http404
-    if permission not in permissions:
-        raise PermissionDenied
-    if shown is not None and section not in shown:
-        raise PermissionDenied(_("Your agency takes part in case %(code)s without this part of it.")
-                               % {"code": case.code})
-    return permissions
+    return policy.require(user, permission, case, section=section)
 
 
 def acting_agency(user, case: Case, permission: str) -> Agency | None:
