@@ -12,6 +12,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -112,7 +113,11 @@ def _move(case: Case, user, agency, target: str, via: str, *, reason: str = "", 
     check_transition(source, target, via, case=case)
     case.status = target
     case.closed_reason = closed_reason if target == CaseStatus.CLOSED else ""
-    case.save(update_fields=["status", "closed_reason"])
+    # A status change is an edit of the case: it moves the optimistic lock (trove.core.versioning), so a form opened
+    # before it (closing, say) is refused as stale rather than applied over it.
+    case.version = F("version") + 1
+    case.save(update_fields=["status", "closed_reason", "version"])
+    case.refresh_from_db(fields=["version"])
     _event(case, user, agency, "case.status_changed", source=source, target=target, via=via,
            closed_reason=case.closed_reason)
     audit.record("case.status", actor=user, request=request, agency=agency, obj=case,
