@@ -143,3 +143,8 @@ def _schema_message(error: dict) -> str:
     if kind == "extra_forbidden":
         return _("This field is not part of the request.")
     return _("This value has the wrong type or form.")
+
+
+# The error statuses an operation documents (400 bad request … 429 rate limit); writes add 409, a stale version.
+ERRORS = (400, 401, 403, 404, 422, 429)
+WRITE_ERRORS = (400, 401, 403, 404, 409, 422, 429)

@@ -12,11 +12,11 @@ from ninja import Query, Router, Schema
 
 from trove.agencies.models import Agency, AgencyType
 from trove.agencies.selectors import directory_agencies, find_unit
+from trove.api.errors import ERRORS
 from trove.api.pagination import paginate
 from trove.api.schemas import AgencyRef, Choice, Error, Id, Listing, Page, PageSize, Text, UnitRef, agency_ref, unit_ref
 
 router = Router(tags=["agencies"])
-ERRORS = (400, 401, 403, 404, 422, 429)
 UNIT_FILTER = Query(None, description="A unit key or name: agencies on it or under it.")
 
 

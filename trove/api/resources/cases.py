@@ -14,6 +14,7 @@ from ninja import Field, Header, Query, Router, Schema
 
 from trove.agencies.selectors import find_unit
 from trove.api.auditing import reveal, touched
+from trove.api.errors import ERRORS, WRITE_ERRORS
 from trove.api.lookups import case_of
 from trove.api.pagination import paginate
 from trove.api.resources.persons import PersonOut, person_out
@@ -42,8 +43,6 @@ from trove.verification.selectors import case_summary as verification_summary
 from trove.verification.transitions import ClosingReason
 
 router = Router(tags=["cases"])
-ERRORS = (400, 401, 403, 404, 422, 429)
-WRITE_ERRORS = (400, 401, 403, 404, 409, 422, 429)
 UNIT_FILTER = Query(None, description="A unit key (2025:82) or a name (Tân Hồng): the unit and what lies under it, "
                                       "in either unit set.")
 AGENCY_FILTER = Query(None, description="The owning agency's id.")

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from ninja import Field, Header, Query, Router, Schema, Status
 
 from trove.api.auditing import reveal, touched
+from trove.api.errors import ERRORS, WRITE_ERRORS
 from trove.api.lookups import case_of, child_of_case
 from trove.api.schemas import CaseCode, Choice, Day, Error, Id, Text
 from trove.api.versioning import IF_MATCH_DESCRIPTION, check_if_match, etag_of
@@ -17,8 +18,6 @@ from trove.verification import actions
 from trove.verification.models import DecisionStatus, IdentificationDecision, Outcome
 
 router = Router(tags=["decisions"])
-ERRORS = (400, 401, 403, 404, 422, 429)
-WRITE_ERRORS = (400, 401, 403, 404, 409, 422, 429)
 IF_MATCH = Header(None, alias="If-Match", description=IF_MATCH_DESCRIPTION)
 REVEAL = Query(False, alias="reveal", description="Include the reasons, for a caller who may see identity (audited).")
 

@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from trove.agencies.models import Agency
 from trove.api.auditing import reveal, touched
+from trove.api.errors import ERRORS, WRITE_ERRORS
 from trove.api.pagination import paginate
 from trove.api.schemas import (
     AgencyRef,
@@ -45,8 +46,6 @@ from trove.intel.models import (
 )
 
 router = Router(tags=["intel"])
-ERRORS = (400, 401, 403, 404, 422, 429)
-WRITE_ERRORS = (400, 401, 403, 404, 409, 422, 429)
 Code = Text(24)
 TIP_REVEAL = Query(False, alias="reveal", description="Include what was reported and the notes (audited); the people "
                                                       "named only for a caller who may see identity.")

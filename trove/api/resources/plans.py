@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from trove.agencies.models import Agency
 from trove.api.auditing import touched
+from trove.api.errors import ERRORS, WRITE_ERRORS
 from trove.api.lookups import chosen
 from trove.api.pagination import paginate
 from trove.api.schemas import (
@@ -44,8 +45,6 @@ from trove.plans.models import (
 )
 
 router = Router(tags=["plans"])
-ERRORS = (400, 401, 403, 404, 422, 429)
-WRITE_ERRORS = (400, 401, 403, 404, 409, 422, 429)
 START = Query(None, description="The plan's start by default.")
 END = Query(None, description="The plan's end by default.")
 YEAR = Query(None, ge=2000, le=2100, description="Plans whose period covers part of this year.")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from trove.api.auditing import reveal, touched
+from trove.api.errors import ERRORS, WRITE_ERRORS
 from trove.api.lookups import case_of, chosen, support_type
 from trove.api.schemas import AgencyRef, CaseCode, Choice, Day, Error, Id, Text, agency_ref
 from trove.cases.models import Case
@@ -35,8 +36,6 @@ from trove.support.risk import QUESTION_CODES, suggested_level
 from trove.support.selectors import agency_choices
 
 router = Router(tags=["protection"])
-ERRORS = (400, 401, 403, 404, 422, 429)
-WRITE_ERRORS = (400, 401, 403, 404, 409, 422, 429)
 REVEAL = Query(False, alias="reveal", description="Include free text that may say who the person is, for a caller "
                                                  "who may see identity (audited).")
 

@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from trove.agencies.models import Agency
 from trove.api.auditing import reveal, touched
+from trove.api.errors import ERRORS, WRITE_ERRORS
 from trove.api.lookups import case_of, chosen
 from trove.api.pagination import paginate
 from trove.api.schemas import AgencyRef, CaseCode, Choice, Day, Error, Id, Listing, Page, PageSize, Text, agency_ref
@@ -42,8 +43,6 @@ from trove.referrals.models import (
 )
 
 router = Router(tags=["referrals"])
-ERRORS = (400, 401, 403, 404, 422, 429)
-WRITE_ERRORS = (400, 401, 403, 404, 409, 422, 429)
 REVEAL = Query(False, alias="reveal", description="Include who consented, the reasons, the feedback and the services "
                                                  "given, for a caller who may see identity (audited).")
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
 
 from trove.api.auditing import reveal, touched
+from trove.api.errors import ERRORS, WRITE_ERRORS
 from trove.api.pagination import paginate
 from trove.api.resources.cases import CaseDetail, case_detail_out, case_etag
 from trove.api.resources.intakes import PersonIn, Resolver, receiving_agency
@@ -41,8 +42,6 @@ from trove.people.identity import persons_named
 from trove.people.models import MissingPerson, MissingStatus, RiskChannel, SuspectedStatus, SuspectedVictim
 
 router = Router(tags=["registries"])
-ERRORS = (400, 401, 403, 404, 422, 429)
-WRITE_ERRORS = (400, 401, 403, 404, 409, 422, 429)
 MODELS = {"suspected": SuspectedVictim, "missing": MissingPerson}
 STATUSES = {"suspected": SuspectedStatus, "missing": MissingStatus}
 Kind = Literal["suspected", "missing"]

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 
+from trove.api.errors import ERRORS
 from trove.api.schemas import Choice, Day, Error, Text
 from trove.reports import access
 from trove.reports.forms import ReportForm
@@ -21,7 +22,6 @@ from trove.reports.presenting import present
 from trove.reports.report import build_report
 
 router = Router(tags=["statistics"])
-ERRORS = (400, 401, 403, 404, 422, 429)
 KIND = Query(None, description="month, quarter, half, year or dates; year by default.")
 YEAR = Query(None, ge=1900, le=2100, description="The year; this year by default.")
 NUMBER = Query(None, ge=1, le=99, description="1–12 for a month, 1–4 for a quarter, 1–2 for a half.")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from trove.api.auditing import reveal, touched
+from trove.api.errors import ERRORS, WRITE_ERRORS
 from trove.api.lookups import case_of, chosen, support_type
 from trove.api.pagination import paginate
 from trove.api.schemas import AgencyRef, CaseCode, Day, Error, Id, Listing, Page, PageSize, Text, agency_ref
@@ -26,8 +27,6 @@ from trove.support.selectors import agency_choices, members_who_can, usable_sour
 from trove.support.sheet import entitlement_sheet
 
 router = Router(tags=["support"])
-ERRORS = (400, 401, 403, 404, 422, 429)
-WRITE_ERRORS = (400, 401, 403, 404, 409, 422, 429)
 REVEAL = Query(False, alias="reveal", description="Include free text that may say who the person is (notes, reasons), "
                                                  "for a caller who may see identity (audited).")
 ON_DAY = Query(None, description="The day; today by default.")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from ninja import Field, Header, Query, Router, Schema, Status
 
 from trove.api.auditing import reveal, touched
+from trove.api.errors import ERRORS, WRITE_ERRORS
 from trove.api.lookups import case_of, child_of_case
 from trove.api.pagination import paginate
 from trove.api.schemas import (
@@ -41,8 +42,6 @@ from trove.verification.models import (
 )
 
 router = Router(tags=["verification"])
-ERRORS = (400, 401, 403, 404, 422, 429)
-WRITE_ERRORS = (400, 401, 403, 404, 409, 422, 429)
 REVEAL = Query(False, alias="reveal", description="Include free text that may say who the person is, for a caller "
                                                  "who may see identity (audited).")
 IF_MATCH = Header(None, alias="If-Match", description=IF_MATCH_DESCRIPTION)
