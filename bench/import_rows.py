@@ -143,6 +143,7 @@ def main() -> None:
     parser.add_argument("--reset", action="store_true", help="delete what earlier runs imported first")
     parser.add_argument("--row-by-row", action="store_true",
                         help="write each row through receive_person, as before the bulk intake (for comparison)")
+    parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the timed part to FILE")
     args = parser.parse_args()
 
     import django
@@ -189,10 +190,21 @@ def main() -> None:
 
     queries = QueryCounter()
     load_before = os.getloadavg()
+    cpu_started = time.process_time()
     started = time.perf_counter()
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     with connection.execute_wrapper(queries):
         batch, prepared = run(actions, engine, user, agency, content)
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(args.profile)
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     load_after = os.getloadavg()
 
     results = {
@@ -202,9 +214,12 @@ def main() -> None:
         "seconds_total": round(elapsed, 1), "seconds_upload_to_mapping": round(prepared, 1),
         "rows_per_second": round(args.rows / elapsed, 1),
         "queries": queries.count, "queries_per_row": round(queries.count / args.rows, 2),
+        "seconds_in_sql": round(queries.seconds, 1), "slowest_sql": queries.slowest(),
+        "cpu_seconds_of_this_process": round(cpu, 1),
         "created": batch.created_count, "linked": batch.linked_count, "skipped": batch.skipped_count,
         "failed": batch.failed_count, "repeated_rows_in_file": repeats, "rows_meant_to_fail": failing,
         "header": [batch.header_row, batch.header_rows, batch.first_data_row],
+        "profiled": bool(args.profile),
         "load_average_before": [round(value, 2) for value in load_before],
         "load_average_after": [round(value, 2) for value in load_after],
         "date": timezone.localdate().isoformat(),
@@ -219,10 +234,25 @@ class QueryCounter:
 
     def __init__(self) -> None:
         self.count = 0
+        self.seconds = 0.0
+        self.by_statement: dict[str, list] = {}
 
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
-        return execute(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent = time.perf_counter() - started
+            self.seconds += spent
+            # The statement's start (the command and its table) names it well enough to see where time goes.
+            entry = self.by_statement.setdefault(" ".join(sql.split()[:6])[:80], [0, 0.0])
+            entry[0] += 1
+            entry[1] += spent
+
+    def slowest(self, count: int = 5) -> list:
+        ranked = sorted(self.by_statement.items(), key=lambda item: -item[1][1])[:count]
+        return [[statement, calls, round(seconds, 1)] for statement, (calls, seconds) in ranked]
 
 
 def reset(user) -> None:

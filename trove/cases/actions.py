@@ -29,12 +29,12 @@ from trove.cases.models import (
     IntakeDraft,
     PlaceKind,
 )
-from trove.core import audit, policy
+from trove.core import audit, bulk, policy
 from trove.people import validation
 from trove.people.actions import PersonData, new_person, person_create
 from trove.people.identity import name_token, name_words
 from trove.people.matching import UnitResolver
-from trove.people.matching.keys import match_key_rows
+from trove.people.matching.keys import person_match_keys
 from trove.people.models import NameToken, Person
 from trove.people.models_matching import MatchKey
 from trove.rules.models import NoRegimeInForce, ProcedureStep, Regime
@@ -208,8 +208,9 @@ class BulkIntake:
 
 def receive_persons_bulk(*, acting_user, agency: Agency, items: list[BulkIntake], request=None,
                          unit_resolver=None) -> list[Case | ValidationError]:
-    """``receive_person`` for many persons in one transaction, with bulk inserts: for each item its case, or the
-    ``ValidationError`` that refuses it (the same messages as ``receive_person``; nothing is written for it).
+    """``receive_person`` for many persons in one transaction, with bulk inserts (``trove.core.bulk``: ``COPY`` on
+    PostgreSQL): for each item its case, or the ``ValidationError`` that refuses it (the same messages as
+    ``receive_person``; nothing is written for it).
 
     Every item is checked as ``receive_person`` checks it, and the verification is opened as ``open_verification``
     opens it (the steps of the regime in force on the intake day for the channel, their deadlines, the case moved to
@@ -294,22 +295,23 @@ def receive_persons_bulk(*, acting_user, agency: Agency, items: list[BulkIntake]
 
     now = timezone.now()
     with transaction.atomic():
-        # Persons, their blind indexes, name tokens and matching keys.
+        # Persons, their blind indexes, name tokens and matching keys. The rows go in with trove.core.bulk (COPY on
+        # PostgreSQL); those no one needs back (tokens, keys, steps, events) as plain values, without model objects.
         new_persons: dict[int, Person] = {}
         for index in accepted:
             if subjects.get(index) != index:
                 continue
             new_persons[index] = new_person(cleaned[index], acting_user)
-        Person.objects.bulk_create(list(new_persons.values()))
+        bulk.insert(list(new_persons.values()))
         resolver = unit_resolver or UnitResolver()
         resolver.prefetch(p.home_unit_id for p in new_persons.values() if p.home_unit_id)
         tokens, keys = [], []
         for person in new_persons.values():
             words = name_words(person.full_name, *(person.other_names or []))
-            tokens += [NameToken(person=person, token=token) for token in {name_token(word) for word in words}]
-            keys += match_key_rows(person, resolver)
-        NameToken.objects.bulk_create(tokens)
-        MatchKey.objects.bulk_create(keys)
+            tokens += [(person.pk, token) for token in {name_token(word) for word in words}]
+            keys += [(person.pk, key) for key in person_match_keys(person, resolver)]
+        bulk.insert_values(NameToken, ("person_id", "token"), tokens)
+        bulk.insert_values(MatchKey, ("person_id", "key"), keys)
 
         # Case codes: each series (province initials, year) reserves its numbers with one counter update.
         prefixes: dict[int, str] = {}
@@ -337,7 +339,7 @@ def receive_persons_bulk(*, acting_user, agency: Agency, items: list[BulkIntake]
             cases[index] = Case(code=codes[index], pseudonym=new_pseudonym(), person=subject,
                                 status=statuses[regime.code], opened_at=now, owner_agency=agency,
                                 unit=item.intake.place_unit, created_by=acting_user)
-        Case.objects.bulk_create(list(cases.values()))
+        bulk.insert(list(cases.values()))
         intakes: dict[int, Intake] = {}
         for index, case in cases.items():
             data = items[index].intake
@@ -349,8 +351,8 @@ def receive_persons_bulk(*, acting_user, agency: Agency, items: list[BulkIntake]
                 consent_given=data.consent_given, consent_recorded_by=acting_user, consent_recorded_at=now,
                 notes=data.notes,
             )
-        Intake.objects.bulk_create(list(intakes.values()))
-        HandoverDocument.objects.bulk_create([
+        bulk.insert(list(intakes.values()))
+        bulk.insert([
             HandoverDocument(intake=intakes[index], title=d.title.strip(), number=d.number.strip(),
                              issued_by=d.issued_by.strip(), issued_on=d.issued_on)
             for index in cases for d in items[index].intake.documents
@@ -363,20 +365,19 @@ def receive_persons_bulk(*, acting_user, agency: Agency, items: list[BulkIntake]
                 key = (rule.pk, timezone.localdate(received_at, VIETNAM))
                 if key not in deadlines:
                     deadlines[key] = deadline_for(rule, received_at)
-                steps.append(VerificationStep(case=case, rule=rule, regime_code=regime.code, order=rule.order,
-                                              started_at=received_at, deadline=deadlines[key]))
+                steps.append((case.pk, rule.pk, regime.code, rule.order, received_at, deadlines[key]))
             linked = item.existing_person is not None or subjects[index] != index
             events += [
-                CaseEvent(case=case, at=received_at, actor=acting_user, agency=agency, kind="case.received",
-                          details={"channel": item.intake.channel, "linked_existing_person": linked, "children": 0}),
-                CaseEvent(case=case, at=now, actor=acting_user, agency=agency, kind="verification.opened",
-                          details={"regime": regime.code, "steps": len(rules)}),
-                CaseEvent(case=case, at=now, actor=acting_user, agency=agency, kind="case.status_changed",
-                          details={"source": CaseStatus.RECEIVED, "target": case.status, "via": Via.INTAKE,
-                                   "closed_reason": ""}),
+                (case.pk, received_at, acting_user.pk, agency.pk, "case.received",
+                 {"channel": item.intake.channel, "linked_existing_person": linked, "children": 0}),
+                (case.pk, now, acting_user.pk, agency.pk, "verification.opened",
+                 {"regime": regime.code, "steps": len(rules)}),
+                (case.pk, now, acting_user.pk, agency.pk, "case.status_changed",
+                 {"source": CaseStatus.RECEIVED, "target": case.status, "via": Via.INTAKE, "closed_reason": ""}),
             ]
-        VerificationStep.objects.bulk_create(steps)
-        CaseEvent.objects.bulk_create(events)
+        bulk.insert_values(VerificationStep, ("case_id", "rule_id", "regime_code", "order", "started_at", "deadline"),
+                           steps)
+        bulk.insert_values(CaseEvent, ("case_id", "at", "actor_id", "agency_id", "kind", "details"), events)
         audit.record("case.receive_bulk", actor=acting_user, request=request, agency=agency, object_type="cases.case",
                      changes={"cases": [None, sorted(case.pk for case in cases.values())],
                               "persons created": [None, sorted(person.pk for person in new_persons.values())],

@@ -20,6 +20,7 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,7 +48,13 @@ class Cleaned:
 
 def fold(text: object) -> str:
     """Lower case, without diacritics (đ -> d), punctuation as single spaces: "Nữ " -> "nu", "XKLĐ" -> "xkld"."""
-    text = str(text or "").replace("đ", "d").replace("Đ", "D")
+    return _fold(str(text or ""))
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold(text: str) -> str:
+    # Remembered: a list repeats the same communes, channels and countries thousands of times.
+    text = text.replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
     return _NOT_WORD.sub(" ", stripped.lower()).strip()

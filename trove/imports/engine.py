@@ -4,7 +4,9 @@ Rows are taken ``BATCH_SIZE`` at a time. Each batch is one transaction: the reco
 ``ImportedRecord`` links, the notes on rows that were skipped or failed, the counts and the number of the last row
 done all commit together, or none of them does. A run that is killed therefore leaves whole batches, and the next
 run (``resume``) starts after ``last_row``. Before writing, each batch checks under a row lock that the run still holds
-the batch's ``run_token``, so two runs of one import never interleave.
+the batch's ``run_token``, so two runs of one import never interleave. On PostgreSQL a batch's commit does not wait
+for the disk (``trove.imports.database``): a crash of the database server may undo the last whole batches, which
+resuming then imports again; and the planner's statistics are refreshed as the import grows the tables it reads.
 
 A row is, in order: no data (blank, a total, a heading: left out), the same as an earlier row of this file or of an
 earlier import of this agency (its fingerprint is known: skipped), unreadable (a cell could not be read: failed),
@@ -18,11 +20,16 @@ each other), then written together through the kind's ``write_many`` (persons: `
 one through its ``write``.
 
 ``check`` runs the same code without committing anything (preview, dry run): every batch is rolled back at its end.
+
+The file is opened once a run. A run that starts at the first data row keeps the rows it read (compressed, in memory
+only) for the report, so the sheet is read once; a resumed run reads it again for the report.
 """
 
 from __future__ import annotations
 
 import itertools
+import pickle
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -32,7 +39,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trove.imports import selectors
+from trove.core import bulk
+from trove.imports import database, selectors
 from trove.imports.matching import BatchIndex, RegistryMatcher
 from trove.imports.models import BatchStatus, ImportBatch, ImportedRecord, NoteLevel, RecordOutcome, RowNote
 from trove.imports.persons import matching_data
@@ -42,6 +50,7 @@ from trove.imports.rows import ParsedRow, RowReader, WriteContext
 from trove.people.models import Person
 
 BATCH_SIZE = 200
+FIRST_STATISTICS = 1000  # rows written before the tables the duplicate check reads are analysed, then ×4
 CANDIDATES_SHOWN = 5
 
 
@@ -90,22 +99,47 @@ class Runner:
         self.matcher = RegistryMatcher()
         self.context.unit_resolver = self.matcher.resolver
         self._content_types: dict[type, ContentType] = {}
+        self._workbook = None
+        self._kept_rows: list[bytes] | None = None
 
     # Reading ----------------------------------------------------------------------------------------------------
 
+    def workbook(self):
+        if self._workbook is None:
+            self._workbook = open_workbook(selectors.batch_content(self.batch), self.batch.file_format)
+        return self._workbook
+
     def source_rows(self, start: int | None = None, stop: int | None = None) -> Iterator[tuple[int, list]]:
-        workbook = open_workbook(selectors.batch_content(self.batch), self.batch.file_format)
         first = max(self.batch.first_data_row or 1, start or 0)
-        yield from workbook.rows(self.batch.sheet_name, start=first, stop=stop)
+        yield from self.workbook().rows(self.batch.sheet_name, start=first, stop=stop)
+
+    def report_rows(self) -> Iterator[tuple[int, list]]:
+        """The sheet's data rows for the report: those this run read, kept (compressed, in memory only) when it read
+        them all; else read from the file again."""
+        if self._kept_rows is None:
+            yield from self.source_rows()
+            return
+        for chunk in self._kept_rows:
+            yield from pickle.loads(zlib.decompress(chunk))  # noqa: S301 - our own rows, never left this process
 
     def _previous(self, fingerprints: list[str]) -> dict[str, tuple[int, int]]:
         """Rows already imported by this agency for this kind (in this batch or an earlier one), by fingerprint."""
         if not fingerprints:
             return {}
-        rows = (ImportedRecord.objects.filter(fingerprint__in=fingerprints, batch__owner_agency=self.batch.owner_agency,
-                                              batch__kind=self.batch.kind)
-                .exclude(batch__status=BatchStatus.UNDONE).values_list("fingerprint", "batch_id", "row"))
-        return {fingerprint: (batch_id, row) for fingerprint, batch_id, row in rows}
+        # By the fingerprint's index first, then the imports they belong to: joined in one query, PostgreSQL read
+        # every record of the import running (hundreds of thousands) to find the few fingerprints.
+        rows = sorted(ImportedRecord.objects.filter(fingerprint__in=fingerprints)
+                      .values_list("batch_id", "row", "fingerprint"))
+        if not rows:
+            return {}
+        batches = set(ImportBatch.objects.filter(pk__in={batch_id for batch_id, _row, _f in rows},
+                                                 owner_agency=self.batch.owner_agency, kind=self.batch.kind)
+                      .exclude(status=BatchStatus.UNDONE).values_list("pk", flat=True))
+        found: dict[str, tuple[int, int]] = {}
+        for batch_id, row, fingerprint in rows:
+            if batch_id in batches:
+                found.setdefault(fingerprint, (batch_id, row))  # the first import of the row
+        return found
 
     # One row ----------------------------------------------------------------------------------------------------
 
@@ -221,11 +255,17 @@ class Runner:
                 locked = ImportBatch.objects.select_for_update().get(pk=self.batch.pk)
                 if locked.run_token != token or locked.status != BatchStatus.RUNNING:
                     raise Superseded
+                database.commit_without_waiting_for_disk()
             results = self.process_rows(parsed, previous)
             if token is None:
                 transaction.set_rollback(True)
             else:
                 self._save(results, last_row=rows[-1][0])
+        if token is not None:
+            # The persons this batch created are in the registry now: the next batches' duplicate check knows them
+            # without reading them back.
+            self.matcher.remember(item.record for result in results for item in result.written
+                                  if isinstance(item.record, Person) and item.outcome == RecordOutcome.CREATED)
         return results
 
     def _content_type(self, record) -> ContentType:
@@ -237,23 +277,21 @@ class Runner:
     def _save(self, results: list[RowResult], *, last_row: int) -> None:
         records, notes = [], []
         counts = {"created": 0, "linked": 0, "skipped": 0, "failed": 0}
+        batch_id = self.batch.pk
         for result in results:
             if result.outcome == "blank":
                 continue
             counts[result.outcome] += 1
             fingerprint = result.row.fingerprint if result.row else ""
-            records += [ImportedRecord(batch=self.batch, row=result.number, object_id=item.record.pk,
-                                       content_type=self._content_type(item.record), outcome=item.outcome,
-                                       fingerprint=fingerprint)
-                        for item in result.written]
+            records += [(batch_id, result.number, item.record.pk, self._content_type(item.record).pk, item.outcome,
+                         fingerprint) for item in result.written]
             if result.outcome in ("skipped", "failed"):
-                notes.append(RowNote(batch=self.batch, row=result.number, level=result.outcome,
-                                     reasons="\n".join(result.reasons + result.remarks)))
+                notes.append((batch_id, result.number, result.outcome, "\n".join(result.reasons + result.remarks)))
             elif result.remarks:
-                notes.append(RowNote(batch=self.batch, row=result.number, level=NoteLevel.WARNING,
-                                     reasons="\n".join(result.remarks)))
-        ImportedRecord.objects.bulk_create(records)
-        RowNote.objects.bulk_create(notes)
+                notes.append((batch_id, result.number, NoteLevel.WARNING, "\n".join(result.remarks)))
+        bulk.insert_values(ImportedRecord,
+                           ("batch_id", "row", "object_id", "content_type_id", "outcome", "fingerprint"), records)
+        bulk.insert_values(RowNote, ("batch_id", "row", "level", "reasons"), notes)
         ImportBatch.objects.filter(pk=self.batch.pk).update(
             last_row=last_row, heartbeat_at=timezone.now(),
             created_count=models.F("created_count") + counts["created"],
@@ -271,8 +309,18 @@ class Runner:
         returned for the report."""
         kept: list[RowResult] = []
         rows = self.source_rows(start=start)
+        # A run that reads the sheet from its first data row keeps the rows for the report, which then need not read
+        # the file a second time.
+        self._kept_rows = [] if start is None or start <= (self.batch.first_data_row or 1) else None
+        written, next_statistics = 0, FIRST_STATISTICS
         while chunk := list(itertools.islice(rows, BATCH_SIZE)):
+            if self._kept_rows is not None:
+                self._kept_rows.append(zlib.compress(pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL), 1))
             results = self.run_batch(chunk, token=token)
+            written += len(chunk)
+            if token is not None and written >= next_statistics:
+                database.refresh_statistics()
+                next_statistics *= 4
             if token is None:
                 for result in results:
                     result.written, result.candidates, result.row = [], [], None
@@ -291,8 +339,7 @@ def _rows_to_do(batch: ImportBatch, runner: Runner) -> int:
 
     last = batch.total_rows
     if last is None:
-        workbook = open_workbook(selectors.batch_content(batch), batch.file_format)
-        last = count_rows(workbook, batch.sheet_name)
+        last = count_rows(runner.workbook(), batch.sheet_name)
     return max(0, last - (batch.first_data_row or 1) + 1)
 
 
@@ -328,7 +375,7 @@ def execute(*, batch: ImportBatch, acting_user, token: str, progress) -> ImportB
             pass
         raise
     batch.refresh_from_db()
-    content = report.build(batch, runner.source_rows(), report.outcomes_of(batch), done_until=EVERY_ROW)
+    content = report.build(batch, runner.report_rows(), report.outcomes_of(batch), done_until=EVERY_ROW)
     progress.attach(report.file_name(batch), report.XLSX, content)
     batch = actions.batch_finish(acting_user=acting_user, batch=batch, token=token)
     counts = {"created": batch.created_count, "linked": batch.linked_count, "skipped": batch.skipped_count,
@@ -351,7 +398,7 @@ def check(*, batch: ImportBatch, acting_user, progress) -> dict[str, int]:
     results = runner.run(token=None, progress=progress)
     outcomes = {result.number: (result.outcome, "\n".join(result.reasons + result.remarks), "")
                 for result in results if result.outcome != "blank"}
-    content = report.build(batch, runner.source_rows(), outcomes, done_until=EVERY_ROW, dry_run=True)
+    content = report.build(batch, runner.report_rows(), outcomes, done_until=EVERY_ROW, dry_run=True)
     progress.attach(report.file_name(batch, dry_run=True), report.XLSX, content)
     counts = dict(Counter(result.outcome for result in results if result.outcome != "blank"))
     progress.finish(summary={**counts, "link": reverse("imports:detail", args=[batch.pk])},

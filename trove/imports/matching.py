@@ -4,7 +4,10 @@
 checks two hundred rows at a time. ``RegistryMatcher.candidates`` gives, for each row, exactly what
 ``find_candidates`` would (the same keys, ranking, ``MAX_DECRYPTED`` cut, scores and thresholds), with one query for
 the blocking keys of every row, one for the ID numbers and phones, and one for the persons not seen before in this
-run; the unit resolver and the decrypted profiles of registry persons are kept for the whole run.
+run. The unit resolver and the profiles of registry persons (what scoring reads, not the decrypted persons) are kept
+for the whole run; the persons the run itself creates are remembered as they are written (``remember``), so they are
+never read back and decrypted. A candidate's ``person`` is a ``Person`` holding only its id (other fields load on
+first use).
 
 ``BatchIndex`` finds the rows of the same batch that are one person (a list that names someone twice): rows written
 together are not in the registry yet when the batch is checked.
@@ -14,23 +17,41 @@ from __future__ import annotations
 
 from collections import OrderedDict, defaultdict
 
-from django.db.models import Q
+from django.db import DEFAULT_DB_ALIAS, connection
 
 from trove.core.crypto import blind_index
 from trove.people.matching import MATCH_THRESHOLD, Candidate, PersonData, UnitResolver
 from trove.people.matching.keys import hashed_key, probe_keys, stored_keys
-from trove.people.matching.profile import Profile, build_profile
+from trove.people.matching.profile import Profile
 from trove.people.matching.profile import person_data as plain_values
 from trove.people.matching.retrieval import ID_WEIGHT, MAX_DECRYPTED, SCORED_FIELDS
-from trove.people.matching.scoring import CANDIDATE_THRESHOLD, score_profiles
+from trove.people.matching.scoring import CANDIDATE_THRESHOLD, name_ceiling, score_ceiling, score_profiles
 
 QUERY_CHUNK = 2000  # values in one IN (...) list
-KEPT_PROFILES = 50_000  # registry persons whose decrypted profile the run keeps
+KEPT_PROFILES = 200_000  # registry persons whose profile the run keeps
+# Scores are rounded to 0.1: a ceiling this far under a threshold cannot round up to it.
+CEILING_MARGIN = 0.1
 
 
 def _chunks(values: list, size: int = QUERY_CHUNK):
     for start in range(0, len(values), size):
         yield values[start:start + size]
+
+
+def _key_holders(keys: list[int]) -> list[tuple[int, int]]:
+    """(person id, key) for every stored blocking key among ``keys``: on PostgreSQL in one query with the keys as
+    one array (an ``IN`` list of thousands of placeholders costs more to build than to run)."""
+    from trove.people.models import MatchKey
+
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(MatchKey._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT person_id, key FROM {table} WHERE key = ANY(%s::bigint[])", [keys])  # noqa: S608
+            return cursor.fetchall()
+    found: list[tuple[int, int]] = []
+    for part in _chunks(keys):
+        found += MatchKey.objects.filter(key__in=part).values_list("person_id", "key")
+    return found
 
 
 def _id_values(data: PersonData) -> tuple[set[str], str]:
@@ -42,23 +63,42 @@ def _id_values(data: PersonData) -> tuple[set[str], str]:
 class RegistryMatcher:
     def __init__(self) -> None:
         self.resolver = UnitResolver()
-        self._known: OrderedDict[int, tuple[object, Profile]] = OrderedDict()
+        self._known: OrderedDict[int, Profile] = OrderedDict()
+        self._probes: dict[int, tuple[Profile, dict[str, float]]] = {}
 
     def profile(self, data: PersonData) -> Profile:
-        return build_profile(data, self.resolver)
+        return self.resolver.profile(data)
 
-    def _persons(self, ids: set[int]) -> dict[int, tuple[object, Profile]]:
+    def probes(self, profile: Profile) -> dict[str, float]:
+        """``probe_keys(profile)``, computed once for a batch's check against the registry and within the batch."""
+        found = self._probes.get(id(profile))
+        if found is None or found[0] is not profile:
+            found = self._probes[id(profile)] = (profile, probe_keys(profile))
+        return found[1]
+
+    def _keep(self, pk: int, profile: Profile) -> None:
+        self._known[pk] = profile
+        while len(self._known) > KEPT_PROFILES:
+            self._known.popitem(last=False)
+
+    def _profiles(self, ids: set[int]) -> dict[int, Profile]:
         from trove.people.models import Person
 
-        missing = [pk for pk in ids if pk not in self._known]
+        # Taken before reading the others: keeping those may push out of the cache some that this batch needs.
+        found = {pk: self._known[pk] for pk in ids if pk in self._known}
+        missing = [pk for pk in ids if pk not in found]
         for part in _chunks(missing):
             persons = list(Person.objects.filter(pk__in=part, merged_into__isnull=True).only(*SCORED_FIELDS))
             self.resolver.prefetch(p.home_unit_id for p in persons if p.home_unit_id)
             for person in persons:
-                self._known[person.pk] = (person, build_profile(plain_values(person), self.resolver))
-        while len(self._known) > KEPT_PROFILES:
-            self._known.popitem(last=False)
-        return {pk: self._known[pk] for pk in ids if pk in self._known}
+                found[person.pk] = self.profile(plain_values(person))
+                self._keep(person.pk, found[person.pk])
+        return found
+
+    def remember(self, persons) -> None:
+        """Persons just written (decrypted, in memory, not merged): their profiles are kept as if read back."""
+        for person in persons:
+            self._keep(person.pk, self.profile(plain_values(person)))
 
     def forget(self, ids) -> None:
         """Persons changed (merged, undone) since they were read; not needed within one run of an import."""
@@ -67,23 +107,26 @@ class RegistryMatcher:
 
     def candidates(self, datas: list[PersonData], *, limit: int = 10,
                    threshold: float = CANDIDATE_THRESHOLD) -> list[list[Candidate]]:
-        from trove.people.models import MatchKey, Person
+        from trove.people.models import Person
 
         profiles = [self.profile(data) for data in datas]
-        weights = [{hashed_key(key): weight for key, weight in probe_keys(profile).items()} for profile in profiles]
+        self._probes = {}
+        weights = [{hashed_key(key): weight for key, weight in self.probes(profile).items()} for profile in profiles]
         holders: dict[int, set[int]] = defaultdict(set)
-        for part in _chunks(sorted({key for row in weights for key in row})):
-            for person_id, key in MatchKey.objects.filter(key__in=part).values_list("person_id", "key"):
-                holders[key].add(person_id)
+        for person_id, key in _key_holders(sorted({key for row in weights for key in row})):
+            holders[key].add(person_id)
         ids = [_id_values(data) for data in datas]
         all_ids = sorted({value for row_ids, _phone in ids for value in row_ids})
         all_phones = sorted({phone for _row_ids, phone in ids if phone})
         by_id: dict[str, set[int]] = defaultdict(set)
         by_phone: dict[str, set[int]] = defaultdict(set)
+        fields = ("pk", "citizen_id_index", "old_id_index", "passport_index")
         for part in _chunks(all_ids):
-            rows = Person.objects.filter(Q(citizen_id_index__in=part) | Q(old_id_index__in=part)
-                                         | Q(passport_index__in=part))
-            for pk, *indexes in rows.values_list("pk", "citizen_id_index", "old_id_index", "passport_index"):
+            # One index scan for each column, put together: with OR, PostgreSQL reads the whole table.
+            found = Person.objects.filter(citizen_id_index__in=part).values_list(*fields).union(
+                Person.objects.filter(old_id_index__in=part).values_list(*fields),
+                Person.objects.filter(passport_index__in=part).values_list(*fields))
+            for pk, *indexes in found:
                 for value in indexes:
                     if value:
                         by_id[value].add(pk)
@@ -109,20 +152,34 @@ class RegistryMatcher:
                 ranking[person_id] += ID_WEIGHT
             best_of.append(sorted(ranking, key=lambda pid: (-ranking[pid], pid))[:MAX_DECRYPTED])
             hits_of.append(id_hits)
-        known = self._persons({pid for best in best_of for pid in best})
+        known = self._profiles({pid for best in best_of for pid in best})
         found = []
+        # Candidates whose score cannot reach the threshold (an upper bound says so, at a fraction of the cost of
+        # scoring them) are left out unscored: they would be left out after scoring.
+        floor = threshold - CEILING_MARGIN
         for profile, best, id_hits in zip(profiles, best_of, hits_of, strict=True):
-            row: list[Candidate] = []
+            scored: list[tuple[float, int, list]] = []
+            names = name_ceiling(profile)
             for pid in best:
-                if pid not in known:
+                other = known.get(pid)
+                if other is None:
                     continue  # merged into another person
-                person, other = known[pid]
+                if pid not in id_hits and score_ceiling(profile, other, names, floor) < floor:
+                    continue
                 score, reasons = score_profiles(profile, other)
                 if score >= threshold or pid in id_hits:
-                    row.append(Candidate(person=person, score=score, reasons=reasons))
-            row.sort(key=lambda c: (-c.score, c.person.pk))
-            found.append(row[:limit])
+                    scored.append((score, pid, reasons))
+            scored.sort(key=lambda item: (-item[0], item[1]))
+            found.append([Candidate(person=_person(pid), score=score, reasons=reasons)
+                          for score, pid, reasons in scored[:limit]])
         return found
+
+
+def _person(pk: int):
+    """A ``Person`` of which only the id is loaded; any other field is read from the database when first used."""
+    from trove.people.models import Person
+
+    return Person.from_db(DEFAULT_DB_ALIAS, ["id"], [pk])
 
 
 class BatchIndex:
@@ -138,13 +195,16 @@ class BatchIndex:
         nobody earlier is filed under its keys."""
         profile = self.matcher.profile(data)
         met: set[int] = set()
-        for key in probe_keys(profile):
+        for key in self.matcher.probes(profile):
             met.update(self.blocks.get(key, ()))
         for kind, value in profile.ids.items():
             if kind != "phone":
                 met.update(self.blocks.get(f"id|{kind}|{value}", ()))
         best, best_score = None, MATCH_THRESHOLD
+        names, floor = name_ceiling(profile), MATCH_THRESHOLD - CEILING_MARGIN
         for other in sorted(met):
+            if score_ceiling(profile, self.profiles[other], names, floor) < floor:
+                continue
             score = score_profiles(profile, self.profiles[other])[0]
             if score >= best_score and (best is None or score > best_score):
                 best, best_score = other, score

@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 
 CSV_SHEET = "CSV"
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+)(\d+):([A-Z]+)(\d+)\"")
+_ROW_ELEMENT = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_ROW_NUMBER = re.compile(rb"\sr=\"(\d+)\"")
 # (first row, last row, first column, last column), 1-based rows and 0-based columns, both ends included.
 Merge = tuple[int, int, int, int]
 
@@ -65,6 +67,10 @@ class Workbook(ABC):
     def merges(self, sheet: str) -> list[Merge]:
         return []
 
+    def count_quickly(self, sheet: str) -> int | None:
+        """The number of the last row, found without reading the cells, or None when the format cannot say."""
+        return None
+
     def rows(self, sheet: str, start: int = 1, stop: int | None = None) -> Iterator[tuple[int, list]]:
         """Rows ``start`` to ``stop`` (both included), merged cells filled in."""
         if sheet not in self.sheet_names():
@@ -95,29 +101,72 @@ class Workbook(ABC):
 
 
 class XlsxWorkbook(Workbook):
+    """An .xlsx workbook: its structure and styles read by openpyxl, its cells by ``trove.imports.xlsx``."""
+
     def __init__(self, content: bytes) -> None:
-        from openpyxl import load_workbook
+        from openpyxl.reader.excel import ExcelReader
+        from openpyxl.styles.stylesheet import apply_stylesheet
+        from openpyxl.xml.constants import SHARED_STRINGS
+
+        from trove.imports import xlsx
 
         self.content = content
         try:
-            self.book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
+            reader = ExcelReader(io.BytesIO(content), read_only=True, data_only=True, keep_links=False)
+            reader.read_manifest()
+            reader.read_workbook()
+            apply_stylesheet(reader.archive, reader.wb)
+            self._names: list[str] = []
+            self._paths: dict[str, str] = {}
+            for sheet, rel in reader.parser.find_sheets():
+                if rel.target not in reader.valid_files:
+                    continue
+                self._names.append(sheet.name)
+                if "chartsheet" not in rel.Type:
+                    self._paths[sheet.name] = rel.target
+            strings = reader.package.find(SHARED_STRINGS)
+            self._strings = xlsx.shared_strings(reader.archive, strings.PartName[1:] if strings is not None else None)
+            self._bounds = {name: xlsx.dimension(reader.archive, path) for name, path in self._paths.items()}
+            self._book = reader.wb
+            reader.archive.close()
+        except Exception as error:  # noqa: BLE001 - openpyxl and lxml raise many kinds on a damaged file
             raise UnreadableFile(_("This .xlsx file cannot be read; open it in Excel and save it again.")) from error
 
     def sheet_names(self) -> list[str]:
-        return list(self.book.sheetnames)
+        return list(self._names)
 
     def row_count(self, sheet: str) -> int | None:
-        return self.book[sheet].max_row
+        bounds = self._bounds.get(sheet)
+        return bounds[3] if bounds else None
 
     def _raw_rows(self, sheet: str) -> Iterator[list]:
-        for row in self.book[sheet].iter_rows(values_only=True):
-            yield list(row)
+        from trove.imports import xlsx
+
+        if sheet not in self._paths:
+            raise UnreadableFile(_("This sheet holds a chart, not a list."))
+        reader = xlsx.SheetReader(self.content, self._paths[sheet], self._strings, epoch=self._book.epoch,
+                                  date_formats=self._book._date_formats,
+                                  timedelta_formats=self._book._timedelta_formats)
+        yield from reader.rows(self._bounds[sheet])
+
+    def count_quickly(self, sheet: str) -> int | None:
+        # The row elements' numbers, when every row has one and they go up, say where the rows end.
+        path = self._paths.get(sheet)
+        if not path:
+            return None
+        with zipfile.ZipFile(io.BytesIO(self.content)) as archive:
+            data = archive.read(path)
+        last = 0
+        for match in _ROW_ELEMENT.finditer(data):
+            number = _ROW_NUMBER.search(match.group(1))
+            if number is None or int(number.group(1)) <= last:
+                return None
+            last = int(number.group(1))
+        return last
 
     def merges(self, sheet: str) -> list[Merge]:
-        # Read-only mode does not parse merged ranges; they sit after the rows in the sheet's XML, so the stream is
-        # decompressed and searched rather than parsed (openpyxl 3.1 names the part in ``_worksheet_path``).
-        path = getattr(self.book[sheet], "_worksheet_path", None)
+        # Merged ranges sit after the rows in the sheet's XML: the stream is decompressed and searched, not parsed.
+        path = self._paths.get(sheet)
         if not path:
             return []
         found: list[Merge] = []
@@ -237,6 +286,9 @@ def count_rows(workbook: Workbook, sheet: str) -> int:
     known = workbook.row_count(sheet)
     if known is not None:
         return known
+    counted = workbook.count_quickly(sheet)
+    if counted is not None:
+        return counted
     count = 0
     for count, _row in workbook.rows(sheet):  # noqa: B007 - counting
         pass

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
@@ -86,7 +87,14 @@ class Kind:
     description: Promise | str = ""
 
     def field(self, name: str) -> Field | None:
-        return next((f for f in self.fields if f.name == name), None)
+        return self._fields_by_name.get(name)
+
+    @cached_property
+    def _fields_by_name(self) -> dict[str, Field]:
+        found: dict[str, Field] = {}
+        for target in self.fields:
+            found.setdefault(target.name, target)
+        return found
 
 
 _KINDS: dict[str, Kind] = {}

@@ -7,18 +7,15 @@ Blank rows are left out; rows after the last one done (an import stopped half wa
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
 
 from trove.cases.models import Case
 from trove.imports.models import ImportBatch, ImportedRecord, RecordOutcome, RowNote
+from trove.imports.xlsx_writing import BOLD, WRAP, SheetWriter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 5000
@@ -80,20 +77,12 @@ def build(batch: ImportBatch, rows, outcomes: dict[int, tuple[str, str, str]], *
           dry_run: bool = False) -> bytes:
     """The report workbook. ``rows`` are the sheet's data rows; rows after ``done_until`` were not reached."""
     labels = result_labels(dry_run=dry_run)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Import report")[:31])
+    sheet = SheetWriter(_("Import report")[:31], widths={0: 8, 1: 22, 2: 60, 3: 28})
     columns = list(batch.columns or [])
-    for letter, width in (("A", 8), ("B", 22), ("C", 60), ("D", 28)):
-        sheet.column_dimensions[letter].width = width
-    bold = Font(bold=True)
     heading = [_("Row"), _("Result"), _("Reasons"), _("Records"), *columns]
-    header_cells = []
-    for title in heading:
-        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", str(title)))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    wrap = Alignment(wrap_text=True, vertical="top")
+    sheet.append([ILLEGAL_CHARACTERS_RE.sub("", str(title)) for title in heading], style=BOLD)
+    wrap = {2: WRAP}
+    illegal = ILLEGAL_CHARACTERS_RE
     for number, cells in rows:
         if all(value is None for value in cells):
             continue
@@ -101,13 +90,9 @@ def build(batch: ImportBatch, rows, outcomes: dict[int, tuple[str, str, str]], *
             result, reasons, made = "pending", "", ""
         else:
             result, reasons, made = outcomes.get(number, ("none", "", ""))
-        reasons_cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", reasons))
-        reasons_cell.alignment = wrap
-        values = [ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value for value in cells]
-        sheet.append([number, labels.get(result, result), reasons_cell, made, *values])
-    stream = io.BytesIO()
-    book.save(stream)
-    return stream.getvalue()
+        values = [illegal.sub("", value) if isinstance(value, str) else value for value in cells]
+        sheet.append([number, labels.get(result, result), illegal.sub("", reasons), made, *values], wrap)
+    return sheet.save()
 
 
 def file_name(batch: ImportBatch, *, dry_run: bool = False) -> str:

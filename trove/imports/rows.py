@@ -10,7 +10,6 @@ file, or re-typed with other spacing or capitals, has the same fingerprint, and 
 from __future__ import annotations
 
 import datetime
-import hashlib
 import hmac
 import json
 from dataclasses import dataclass, field
@@ -89,8 +88,7 @@ def _canonical(value: object) -> object:
 def fingerprint(kind: str, values: dict) -> str:
     canonical = json.dumps({name: _canonical(value) for name, value in values.items() if value not in (None, "")},
                            sort_keys=True, default=str, ensure_ascii=True)
-    return hmac.new(settings.BLIND_INDEX_KEY.encode(), f"import-row:{kind}:{canonical}".encode(),
-                    hashlib.sha256).hexdigest()
+    return hmac.digest(settings.BLIND_INDEX_KEY.encode(), f"import-row:{kind}:{canonical}".encode(), "sha256").hex()
 
 
 class RowReader:
@@ -132,10 +130,12 @@ class RowReader:
         if not present:
             row.skip = "blank"
             return row
-        texts = [fold(cleaning.as_text(value)) for value in present]
+        folded = {column: fold(cleaning.as_text(value)) for column, value in enumerate(cells) if not is_empty(value)}
+        texts = [folded[column] for column in self.mapping.values()
+                 if column < len(cells) and not is_empty(cells[column])]
         name_value = mapped.get("full_name")
         # "Tổng cộng" often sits in the numbering column, which is not mapped: every cell of the row counts here.
-        every = [fold(cleaning.as_text(value)) for value in cells if not is_empty(value)]
+        every = list(folded.values())
         if fold(cleaning.as_text(name_value)) in TOTAL_WORDS or any(text.startswith(TOTAL_STARTS) for text in every):
             row.skip = _("A total row, not a person.")
             return row

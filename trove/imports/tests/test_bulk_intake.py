@@ -93,3 +93,25 @@ class BulkIntakeTests(ImportTestCase):
         self.assertEqual(Person.objects.count(), 2)
         self.assertEqual(Case.objects.count(), 3)
         self.assertIn("same day (row 2)", RowNote.objects.get(batch=batch, row=5).reasons)
+
+    def test_persons_of_earlier_batches_are_found_without_being_read_back(self):
+        from unittest import mock
+
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from trove.imports import engine
+
+        rows = [["Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Ngày tiếp nhận", "Nguồn tiếp nhận"],
+                ["Vàng Thị Dợ", "02/02/1999", "Nữ", "087199000123", "05/01/2026", "giải cứu"],
+                ["Lục Văn Tài", "03/03/1990", "Nam", None, "05/01/2026", "giải cứu"],
+                ["VANG THI DO", "02/02/1999", "nu", 87199000123, "20/01/2026", "tu trinh bao"],
+                ["Lục Văn Tài", "03/03/1990", "Nam", None, "21/01/2026", "tự trình báo"]]
+        # A batch a row: each row is checked against the persons the earlier batches created.
+        with mock.patch.object(engine, "BATCH_SIZE", 1), CaptureQueriesContext(connection) as queries:
+            batch = self.run_import(self.prepared(xlsx_bytes(rows)))
+        self.assertEqual((batch.created_count, batch.linked_count, batch.skipped_count), (2, 2, 0))
+        self.assertEqual(Person.objects.count(), 2)
+        self.assertEqual(Case.objects.count(), 4)
+        # They were remembered as they were written, not read back and decrypted to be scored.
+        self.assertFalse([q["sql"] for q in queries.captured_queries if '"merged_into_id" IS NULL' in q["sql"]])

@@ -21,14 +21,14 @@ strings themselves.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import transaction
 
 from trove.people.matching.names import ParsedName, skeleton
-from trove.people.matching.profile import Profile, UnitResolver, build_profile, person_data
+from trove.people.matching.profile import Profile, UnitResolver, person_data
 
 # How much one shared key says, to rank candidates before the few best are decrypted.
 KEY_WEIGHTS = {"gd": 5.0, "fgc": 4.0, "fd": 3.0, "fgy": 3.0, "gyp": 3.0, "pp": 3.0, "fyc": 2.0, "sw": 2.0,
@@ -96,7 +96,13 @@ def probe_keys(profile: Profile) -> dict[str, float]:
 
 def hashed_key(key: str) -> int:
     """The stored form of a key: the first 64 bits of its HMAC under the blind-index key, as a signed integer."""
-    digest = hmac.new(settings.BLIND_INDEX_KEY.encode(), f"match|{key}".encode(), hashlib.sha256).digest()
+    return _hashed(settings.BLIND_INDEX_KEY, key)
+
+
+@lru_cache(maxsize=1 << 17)
+def _hashed(secret: str, key: str) -> int:
+    # Remembered: the same keys (a common given name, a year, a province) come back for many persons.
+    digest = hmac.digest(secret.encode(), f"match|{key}".encode(), "sha256")
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
@@ -104,8 +110,13 @@ def match_key_rows(person, resolver: UnitResolver | None = None) -> list:
     """Unsaved ``MatchKey`` rows for a person (decrypted, in memory), for bulk inserts."""
     from trove.people.models import MatchKey
 
-    profile = build_profile(person_data(person), resolver or UnitResolver())
-    return [MatchKey(person_id=person.pk, key=hashed_key(key)) for key in sorted(stored_keys(profile))]
+    return [MatchKey(person_id=person.pk, key=key) for key in person_match_keys(person, resolver)]
+
+
+def person_match_keys(person, resolver: UnitResolver | None = None) -> list[int]:
+    """The stored keys of a person (decrypted, in memory), in the order ``match_key_rows`` gives them."""
+    profile = (resolver or UnitResolver()).profile(person_data(person))
+    return [hashed_key(key) for key in sorted(stored_keys(profile))]
 
 
 def refresh_match_keys(person, resolver: UnitResolver | None = None) -> None:

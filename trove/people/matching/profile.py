@@ -55,6 +55,7 @@ class UnitResolver:
     def __init__(self) -> None:
         self._by_id: dict[int, Place] = {}
         self._by_key: dict[str, Place] = {}
+        self._profiles: dict[tuple, Profile] = {}
 
     def _store(self, unit: AdminUnit, successors: list[tuple[str, str, str]]) -> Place:
         # successors: (2025 code, 2025 level, 2025 province code)
@@ -125,6 +126,32 @@ class UnitResolver:
     def knows(self, key: str) -> bool:
         """Whether a unit key names a real unit (after ``preload_all`` this asks no query)."""
         return self.place(key) is not NO_PLACE
+
+    def profile(self, data: PersonData) -> Profile:
+        """``build_profile(data, self)``, remembered for the last ``KEPT_PROFILES`` persons: an import needs the
+        profile of a row's person for the duplicate check, the check within its batch and the keys it stores."""
+        key = _profile_key(data)
+        found = self._profiles.get(key)
+        if found is None:
+            found = build_profile(data, self)
+            if len(self._profiles) >= KEPT_PROFILES:
+                del self._profiles[next(iter(self._profiles))]
+            self._profiles[key] = found
+        return found
+
+
+KEPT_PROFILES = 20_000
+
+
+def _profile_key(data: PersonData) -> tuple:
+    """What ``build_profile`` reads of ``data``: the birth year and precision count only as it reads them."""
+    unit = data.home_unit
+    if isinstance(unit, AdminUnit):
+        unit = unit.pk
+    dated = data.birth_date is not None
+    return (data.full_name, tuple(data.other_names or ()), data.birth_date, data.birth_precision if dated else None,
+            None if dated else data.birth_year, data.sex, data.citizen_id, data.old_id, data.passport, data.phone,
+            unit, data.father_name, data.mother_name)
 
 
 @dataclass(frozen=True, slots=True)

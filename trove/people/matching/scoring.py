@@ -34,6 +34,38 @@ from trove.people.matching.names import (
 )
 from trove.people.matching.profile import Profile
 
+# Reasons: lazy translations made once, not at each of the millions of pairs an import scores.
+WHY_DIFFERENT_FAMILY_NAME = _("different family name")
+WHY_NAME_WRITTEN_IN_ANOTHER_ORDER = _("name written in another order")
+WHY_DIFFERENT_MIDDLE_NAME = _("different middle name")
+WHY_THI_IN_ONE_NAME_VAN_IN_THE_OTHER = _("Thị in one name, Văn in the other")
+WHY_SAME_CITIZEN_ID = _("same citizen ID")
+WHY_CITIZEN_ID_DIFFERS_BY_ONE_DIGIT = _("citizen ID differs by one digit")
+WHY_DIFFERENT_CITIZEN_ID = _("different citizen ID")
+WHY_SAME_OLD_ID_CARD_NUMBER = _("same old ID card number")
+WHY_OLD_ID_CARD_NUMBER_DIFFERS_BY_ONE_DIGIT = _("old ID card number differs by one digit")
+WHY_DIFFERENT_OLD_ID_CARD_NUMBER = _("different old ID card number")
+WHY_SAME_PASSPORT_NUMBER = _("same passport number")
+WHY_SAME_ID_NUMBER = _("same ID number")
+WHY_SAME_PHONE_NUMBER = _("same phone number")
+WHY_SAME_DAY_AND_MONTH_YEAR_PM1 = _("same day and month of birth, birth year ±1")
+WHY_DIFFERENT_DATE_OF_BIRTH = _("different date of birth")
+WHY_BIRTH_YEAR_PM1 = _("birth year ±1")
+WHY_BIRTH_YEARS_FAR_APART = _("birth years far apart")
+WHY_SAME_DATE_OF_BIRTH = _("same date of birth")
+WHY_DAY_AND_MONTH_OF_BIRTH_SWAPPED = _("day and month of birth swapped")
+WHY_SAME_BIRTH_YEAR_DATE_DIFFERS_BY_ONE_PART = _("same birth year, date differs by one part")
+WHY_DIFFERENT_DATE_OF_BIRTH_IN_THE_SAME_YEAR = _("different date of birth in the same year")
+WHY_SAME_MONTH_AND_YEAR_OF_BIRTH = _("same month and year of birth")
+WHY_SAME_BIRTH_YEAR_DIFFERENT_MONTH = _("same birth year, different month")
+WHY_SAME_BIRTH_YEAR = _("same birth year")
+WHY_SAME_HOME_COMMUNE_AFTER_THE_2025_MAPPING = _("same home commune after the 2025 mapping")
+WHY_SAME_HOME_COMMUNE = _("same home commune")
+WHY_OTHER_COMMUNE_SAME_PROVINCE = _("different home commune in the same province")
+WHY_SAME_HOME_PROVINCE = _("same home province")
+WHY_DIFFERENT_HOME_PROVINCE = _("different home province")
+WHY_DIFFERENT_SEX = _("different sex")
+
 MATCH_THRESHOLD = 12.0
 CANDIDATE_THRESHOLD = 5.0
 
@@ -60,9 +92,9 @@ def _name_score(a: ParsedName, b: ParsedName, lenient: bool = False) -> tuple[fl
                 points += min(6.0, math.log2(0.95 / family_share(a.family)))
         elif not within_one_edit(a.family, b.family):
             points -= 5.0
-            reasons.append(_("different family name"))
+            reasons.append(WHY_DIFFERENT_FAMILY_NAME)
         if a.family_first != b.family_first and level != GIVEN_DIFFERENT:
-            reasons.append(_("name written in another order"))
+            reasons.append(WHY_NAME_WRITTEN_IN_ANOTHER_ORDER)
     middle_a = set(a.personal) - {given_a}
     middle_b = set(b.personal) - {given_b}
     if middle_a and middle_b:
@@ -70,26 +102,30 @@ def _name_score(a: ParsedName, b: ParsedName, lenient: bool = False) -> tuple[fl
             points += 1.5
         else:
             points -= 4.0
-            reasons.append(_("different middle name"))
+            reasons.append(WHY_DIFFERENT_MIDDLE_NAME)
     if (a.markers & FEMALE_MARKERS and b.markers & MALE_MARKERS) or (a.markers & MALE_MARKERS and
                                                                       b.markers & FEMALE_MARKERS):
         points -= 4.0
-        reasons.append(_("Thị in one name, Văn in the other"))
+        reasons.append(WHY_THI_IN_ONE_NAME_VAN_IN_THE_OTHER)
     return points, reasons, level
+
+
+ID_WEIGHTS = {
+    # kind: (same, one digit off, different, reason same, reason one off, reason different)
+    "cccd": (15.0, 5.0, -10.0, WHY_SAME_CITIZEN_ID, WHY_CITIZEN_ID_DIFFERS_BY_ONE_DIGIT, WHY_DIFFERENT_CITIZEN_ID),
+    "cmnd": (12.0, 4.0, -6.0, WHY_SAME_OLD_ID_CARD_NUMBER, WHY_OLD_ID_CARD_NUMBER_DIFFERS_BY_ONE_DIGIT,
+             WHY_DIFFERENT_OLD_ID_CARD_NUMBER),
+    "passport": (12.0, 3.0, -2.0, WHY_SAME_PASSPORT_NUMBER, None, None),
+    "other_id": (10.0, 2.0, -2.0, WHY_SAME_ID_NUMBER, None, None),
+    "phone": (4.0, 0.0, 0.0, WHY_SAME_PHONE_NUMBER, None, None),
+}
 
 
 def _ids_score(a: Profile, b: Profile) -> tuple[float, list, bool]:
     points, reasons, same_document = 0.0, [], False
-    weights = {
-        # kind: (same, one digit off, different, reason same, reason one off, reason different)
-        "cccd": (15.0, 5.0, -10.0, _("same citizen ID"), _("citizen ID differs by one digit"),
-                 _("different citizen ID")),
-        "cmnd": (12.0, 4.0, -6.0, _("same old ID card number"), _("old ID card number differs by one digit"),
-                 _("different old ID card number")),
-        "passport": (12.0, 3.0, -2.0, _("same passport number"), None, None),
-        "other_id": (10.0, 2.0, -2.0, _("same ID number"), None, None),
-        "phone": (4.0, 0.0, 0.0, _("same phone number"), None, None),
-    }
+    if not a.ids or not b.ids:
+        return points, reasons, same_document
+    weights = ID_WEIGHTS
     for kind, (same, one_off, different, why_same, why_one_off, why_different) in weights.items():
         x, y = a.ids.get(kind), b.ids.get(kind)
         if not x or not y:
@@ -100,11 +136,11 @@ def _ids_score(a: Profile, b: Profile) -> tuple[float, list, bool]:
             same_document = same_document or kind != "phone"
         elif len(x) == len(y) and within_one_edit(x, y):
             points += one_off
-            if why_one_off:
+            if why_one_off is not None:
                 reasons.append(why_one_off)
         else:
             points += different
-            if why_different:
+            if why_different is not None:
                 reasons.append(why_different)
     return points, reasons, same_document
 
@@ -116,25 +152,25 @@ def _birth_score(a: Profile, b: Profile) -> tuple[float, list]:
     if gap == 1:
         if a.day is not None and b.day is not None:
             if (a.month, a.day) == (b.month, b.day) and (a.month, a.day) != (1, 1):
-                return 3.0, [_("same day and month of birth, birth year ±1")]
-            return -3.0, [_("different date of birth")]
-        return -1.0, [_("birth year ±1")]
+                return 3.0, [WHY_SAME_DAY_AND_MONTH_YEAR_PM1]
+            return -3.0, [WHY_DIFFERENT_DATE_OF_BIRTH]
+        return -1.0, [WHY_BIRTH_YEAR_PM1]
     if gap > 1:
-        return -7.0, [_("birth years far apart")]
+        return -7.0, [WHY_BIRTH_YEARS_FAR_APART]
     if a.day is not None and b.day is not None:
         if (a.month, a.day) == (b.month, b.day):
             # 1 January is what many offices write when only the year is known.
-            return (4.0 if (a.month, a.day) == (1, 1) else 8.0), [_("same date of birth")]
+            return (4.0 if (a.month, a.day) == (1, 1) else 8.0), [WHY_SAME_DATE_OF_BIRTH]
         if (a.month, a.day) == (b.day, b.month):
-            return 3.0, [_("day and month of birth swapped")]
+            return 3.0, [WHY_DAY_AND_MONTH_OF_BIRTH_SWAPPED]
         if a.month == b.month or a.day == b.day:
-            return 1.0, [_("same birth year, date differs by one part")]
-        return -3.0, [_("different date of birth in the same year")]
+            return 1.0, [WHY_SAME_BIRTH_YEAR_DATE_DIFFERS_BY_ONE_PART]
+        return -3.0, [WHY_DIFFERENT_DATE_OF_BIRTH_IN_THE_SAME_YEAR]
     if a.month is not None and b.month is not None:
         if a.month == b.month:
-            return 5.0, [_("same month and year of birth")]
-        return -1.0, [_("same birth year, different month")]
-    return 4.0, [_("same birth year")]
+            return 5.0, [WHY_SAME_MONTH_AND_YEAR_OF_BIRTH]
+        return -1.0, [WHY_SAME_BIRTH_YEAR_DIFFERENT_MONTH]
+    return 4.0, [WHY_SAME_BIRTH_YEAR]
 
 
 def _place_score(a: Profile, b: Profile) -> tuple[float, list]:
@@ -143,13 +179,13 @@ def _place_score(a: Profile, b: Profile) -> tuple[float, list]:
         return 0.0, []
     if pa.communes & pb.communes:
         if pa.key != pb.key:
-            return 5.0, [_("same home commune after the 2025 mapping")]
-        return 5.0, [_("same home commune")]
+            return 5.0, [WHY_SAME_HOME_COMMUNE_AFTER_THE_2025_MAPPING]
+        return 5.0, [WHY_SAME_HOME_COMMUNE]
     if pa.provinces & pb.provinces:
         if pa.communes and pb.communes:
-            return -2.0, [_("different home commune in the same province")]
-        return 1.0, [_("same home province")]
-    return -3.0, [_("different home province")]
+            return -2.0, [WHY_OTHER_COMMUNE_SAME_PROVINCE]
+        return 1.0, [WHY_SAME_HOME_PROVINCE]
+    return -3.0, [WHY_DIFFERENT_HOME_PROVINCE]
 
 
 def _parent_score(a_variants: tuple[ParsedName, ...], b_variants: tuple[ParsedName, ...], same: float,
@@ -206,7 +242,7 @@ def score_profiles(a: Profile, b: Profile) -> tuple[float, list]:
     different_sex = a.sex != "unknown" and b.sex != "unknown" and a.sex != b.sex
     if different_sex:
         total -= 8.0
-        reasons.append(_("different sex"))
+        reasons.append(WHY_DIFFERENT_SEX)
     place_points, place_reasons = _place_score(a, b)
     father_points, father_reasons = _parent_score(a.father, b.father, 6.0, 3.0, -9.0, FATHER_REASONS)
     mother_points, mother_reasons = _parent_score(a.mother, b.mother, 5.0, 2.5, -8.0, MOTHER_REASONS)
@@ -220,3 +256,76 @@ def score_profiles(a: Profile, b: Profile) -> tuple[float, list]:
     total += sum(shared)
     reasons += place_reasons + father_reasons + mother_reasons
     return round(total, 1), reasons
+
+
+# An upper bound of the score, to leave out quickly the candidates that cannot reach a threshold --------------------
+
+GIVEN_BEST = max(points for points, _reason in GIVEN_WEIGHTS.values())
+MIDDLE_BEST = 1.5
+BIRTH_BEST = 8.0  # the most _birth_score gives
+PLACE_BEST = 5.0  # the most _place_score gives
+FATHER_BEST, MOTHER_BEST = 6.0, 5.0
+ID_POINTS = {kind: (same, one_off, different) for kind, (same, one_off, different, *_why) in ID_WEIGHTS.items()}
+
+
+def name_ceiling(a: Profile) -> float:
+    """The most the names of ``a`` can score against anyone's: the best given-name agreement, the family name's
+    weight when the family names agree, a matching middle name (``_name_score`` adds nothing else)."""
+    best = GIVEN_BEST + MIDDLE_BEST
+    for name in a.names:
+        family = min(6.0, math.log2(0.95 / family_share(name.family))) if name.family else 0.0
+        best = max(best, GIVEN_BEST + max(0.0, family) + MIDDLE_BEST)
+    return best
+
+
+def _ids_points(a: Profile, b: Profile) -> float:
+    """The points of ``_ids_score``, without the reasons."""
+    points = 0.0
+    other = b.ids
+    for kind, x in a.ids.items():
+        y = other.get(kind)
+        if not x or not y:
+            continue
+        same, one_off, different = ID_POINTS[kind]
+        if x == y:
+            points += same
+        elif len(x) == len(y) and _may_be_one_edit(x, y):
+            points += one_off
+        else:
+            points += different
+    return points
+
+
+def _may_be_one_edit(x: str, y: str) -> bool:
+    """``within_one_edit`` for two strings of one length, quicker when they are far apart: one changed letter or
+    two swapped neighbours leave at least one of the three thirds of the string unchanged."""
+    n = len(x)
+    if n >= 3:
+        first, second = n // 3, 2 * n // 3
+        if x[:first] != y[:first] and x[first:second] != y[first:second] and x[second:] != y[second:]:
+            return False
+    return within_one_edit(x, y)
+
+
+def score_ceiling(a: Profile, b: Profile, names: float, floor: float = -math.inf) -> float:
+    """A number that ``score_profiles(a, b)`` never exceeds (before its rounding to 0.1), at a fraction of its cost:
+    the ID numbers, birth, sex and home scored exactly, the names at ``names`` (``name_ceiling(a)``) and each parent
+    present on both sides at its best. The parts are added cheapest first; once the total is under ``floor`` the
+    rest (which only lowers it) is not computed and that total is returned."""
+    total = names + BIRTH_BEST + PLACE_BEST
+    if not a.father[0].empty and not b.father[0].empty:
+        total += FATHER_BEST
+    if not a.mother[0].empty and not b.mother[0].empty:
+        total += MOTHER_BEST
+    if a.ids and b.ids:
+        total += _ids_points(a, b)
+        if total < floor:
+            return total
+    if a.sex != "unknown" and b.sex != "unknown" and a.sex != b.sex:
+        total -= 8.0
+        if total < floor:
+            return total
+    total += _birth_score(a, b)[0] - BIRTH_BEST
+    if total < floor:
+        return total
+    return total + _place_score(a, b)[0] - PLACE_BEST
