@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from trove.agencies.models import Agency
 from trove.core import policy
 from trove.core.indicators import Kind
-from trove.plans import actions, selectors
+from trove.plans import actions, figures, selectors
 from trove.plans.actions.common import duty_agencies
 from trove.plans.forms import PeriodForm, ReportForm
 from trove.plans.models import AgencyReport, PlanIndicator, PlanStatus
@@ -71,8 +71,7 @@ def indicator_records(request: HttpRequest, pk: int, indicator_id: int) -> HttpR
     context = {"plan": plan, "indicator": indicator, "definition": definition, "start": start, "end": end}
     if definition is not None:
         scope = selectors.scope_of(plan, indicator, start, end)
-        value = definition.compute(scope)
-        context["value"] = value
+        context["value"] = figures.value(definition, scope)
         if definition.kind == Kind.SHARE:
             context["lists"] = [
                 (_("Meeting the target"), selectors.records_behind(request.user, definition, scope, meeting=True)),

@@ -17,6 +17,7 @@ from trove.agencies.models import Agency
 from trove.core import indicators, policy
 from trove.core.indicators import IndicatorDefinition, Kind, Scope, Value
 from trove.core.models.access import AgencyOwned
+from trove.plans import figures
 from trove.plans.models import (
     Activity,
     AgencyReport,
@@ -118,14 +119,15 @@ def scope_of(plan: Plan, indicator: PlanIndicator, start: datetime.date, end: da
 
 
 def indicator_rows(plan: Plan, start: datetime.date, end: datetime.date) -> list[IndicatorRow]:
-    rows = []
-    for indicator in plan.indicators.select_related("unit_scope"):
-        definition = definition_for(indicator.definition_code)
-        row = IndicatorRow(indicator=indicator, definition=definition, scope=scope_of(plan, indicator, start, end))
-        if definition is not None:
-            row.value = definition.compute(row.scope)
-            row.figure = row.value.percent if definition.kind == Kind.SHARE else row.value.numerator
-        rows.append(row)
+    """The plan's indicators with their values for the period: computed together and cached (``figures``)."""
+    rows = [IndicatorRow(indicator=indicator, definition=definition_for(indicator.definition_code),
+                         scope=scope_of(plan, indicator, start, end))
+            for indicator in plan.indicators.select_related("unit_scope")]
+    found = figures.values((row.definition, row.scope) for row in rows if row.definition is not None)
+    for row in rows:
+        if row.definition is not None:
+            row.value = found[(row.definition.code, row.scope)]
+            row.figure = row.value.percent if row.definition.kind == Kind.SHARE else row.value.numerator
     return rows
 
 

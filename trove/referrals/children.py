@@ -143,8 +143,13 @@ def child_cases(cases: models.QuerySet[Case], start: datetime.date, end: datetim
         last = min(end, limit.valid_to) if limit.valid_to else end
         if first > last:
             continue
-        period = cases.filter(intake__received_at__date__range=(first, last)).annotate(
-            year_gap=received - models.F("person__birth_year"))
+        # A range of the intake time (midnight to midnight in Vietnam), not of its date, so that the database can use
+        # the column's index: a date computed for every intake made PostgreSQL scan them all (1 s at 1,000,000).
+        period = cases.filter(
+            intake__received_at__gte=datetime.datetime.combine(first, datetime.time.min, tzinfo=VIETNAM),
+            intake__received_at__lt=datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min,
+                                                              tzinfo=VIETNAM),
+        ).annotate(year_gap=received - models.F("person__birth_year"))
         condition |= models.Q(pk__in=period.filter(year_gap__lt=limit.under_age).values("pk"))
         boundary = period.filter(year_gap=limit.under_age).select_related("person", "intake")
         condition |= models.Q(pk__in=[

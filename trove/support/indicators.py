@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from trove.cases.models import Case
@@ -19,9 +19,11 @@ def victims_identified(scope: Scope):
 
 
 def supported(scope: Scope, base):
-    given = SupportEntry.objects.filter(cancelled_at__isnull=True).values("case_id")
-    protected = SafetyMeasure.objects.values("case_id")
-    return base.filter(Q(pk__in=given) | Q(pk__in=protected))
+    # EXISTS on the case, not "pk IN (every case with an entry)": with a million entries PostgreSQL cannot hash that
+    # list in its working memory and, under the OR, scanned it once for every victim (minutes at 1,000,000 cases).
+    given = SupportEntry.objects.filter(case=OuterRef("pk"), cancelled_at__isnull=True)
+    protected = SafetyMeasure.objects.filter(case=OuterRef("pk"))
+    return base.filter(Exists(given) | Exists(protected))
 
 
 def entries_given(scope: Scope):
