@@ -15,10 +15,23 @@ PSEUDONYM_WORDS = (
 )
 
 
+# A province's initials, read once per process: they do not change (and the codes given keep them anyway).
+_PROVINCE_INITIALS: dict[tuple[str, str], str] = {}
+
+
 def code_prefix(unit: AdminUnit) -> str:
     """The initials of the province the case belongs to: Đồng Tháp -> DT."""
-    province = AdminUnit.objects.filter(unit_set=unit.unit_set, code=unit.province_code).first() or unit
-    words = normalise(province.short_name).split()
+    key = (unit.unit_set, unit.province_code)
+    if key not in _PROVINCE_INITIALS:
+        province = AdminUnit.objects.filter(unit_set=unit.unit_set, code=unit.province_code).first()
+        if province is None:
+            return _initials(unit)
+        _PROVINCE_INITIALS[key] = _initials(province)
+    return _PROVINCE_INITIALS[key]
+
+
+def _initials(unit: AdminUnit) -> str:
+    words = normalise(unit.short_name).split()
     return "".join(word[0] for word in words).upper()[:6] or "VN"
 
 

@@ -32,15 +32,17 @@ PLACE_BY_AGENCY_TYPE = {
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
-def country_choices() -> list[tuple[str, str]]:
-    countries = list(Country.objects.all())
+def country_choices(countries: list[Country] | None = None) -> list[tuple[str, str]]:
+    countries = list(Country.objects.all()) if countries is None else countries
     common = [c for code in COMMON_COUNTRIES for c in countries if c.code == code]
     rest = sorted((c for c in countries if c.code not in COMMON_COUNTRIES), key=lambda c: c.name)
     return [("", "—"), *((c.code, c.name) for c in common), ("", "────"), *((c.code, c.name) for c in rest)]
 
 
-def resolve_unit(text: str, *, on: datetime.date | None = None) -> AdminUnit | None:
-    """A unit from its key (2025:29926) or from a name that names exactly one unit valid on the day."""
+def resolve_unit(text: str, *, on: datetime.date | None = None,
+                 known: dict[str, AdminUnit] | None = None) -> AdminUnit | None:
+    """A unit from its key (2025:29926) or from a name that names exactly one unit valid on the day. ``known`` holds
+    units read already, by key."""
     text = (text or "").strip()
     if not text:
         return None
@@ -49,7 +51,8 @@ def resolve_unit(text: str, *, on: datetime.date | None = None) -> AdminUnit | N
     except ValueError:
         pass
     else:
-        unit = AdminUnit.objects.filter(unit_set=unit_set, code=code).first()
+        unit = (known or {}).get(f"{unit_set}:{code}") or AdminUnit.objects.filter(unit_set=unit_set,
+                                                                                   code=code).first()
         if unit is None:
             raise ValidationError(_("No unit has the key %(key)s.") % {"key": text})
         return unit
@@ -136,7 +139,10 @@ class IntakeForm(forms.Form):
                 units.insert(1, province)
         self.fields["place_unit"].choices = [(unit.key, unit.name) for unit in units]
         self.fields["place_unit"].initial = agency.unit.key
-        countries = country_choices()
+        # The units and countries offered are read once: cleaning a chosen one takes it from here.
+        self.units_offered = {unit.key: unit for unit in units}
+        self.countries = {country.code: country for country in Country.objects.all()}
+        countries = country_choices(list(self.countries.values()))
         self.fields["country_returned_from"].choices = countries
         self.fields["nationality"].choices = countries
         self.fields["nationality"].initial = "VN"
@@ -179,20 +185,19 @@ class IntakeForm(forms.Form):
         return validation.clean_moment_not_future(self.cleaned_data["received_at"], field_label=_("Received at"))
 
     def clean_place_unit(self) -> AdminUnit:
-        return AdminUnit.objects.by_key(self.cleaned_data["place_unit"])
+        key = self.cleaned_data["place_unit"]
+        return self.units_offered.get(key) or AdminUnit.objects.by_key(key)
 
     def clean_country_returned_from(self) -> Country | None:
-        code = self.cleaned_data.get("country_returned_from")
-        return Country.objects.filter(code=code).first() if code else None
+        return self.countries.get(self.cleaned_data.get("country_returned_from") or "")
 
     def clean_nationality(self) -> Country | None:
-        code = self.cleaned_data.get("nationality")
-        return Country.objects.filter(code=code).first() if code else None
+        return self.countries.get(self.cleaned_data.get("nationality") or "")
 
     def clean_home_unit(self) -> AdminUnit | None:
         received = self.cleaned_data.get("received_at")
         return resolve_unit(self.cleaned_data.get("home_unit", ""),
-                            on=timezone.localdate(received) if received else None)
+                            on=timezone.localdate(received) if received else None, known=self.units_offered)
 
     def clean(self):
         data = super().clean()

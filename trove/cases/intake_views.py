@@ -121,7 +121,8 @@ def intake(request: HttpRequest) -> HttpResponse:
     document_list, child_list = collect(documents, children)
     intake_data = form.intake_data(document_list, child_list)
     decision = request.POST.get("decision", "")
-    candidates = _candidates(request.user, form)
+    # "new" is the officer's answer to the candidates shown (or to none found): the check is not run again.
+    candidates = _candidates(request.user, form) if decision != "new" else []
     existing = None
     if decision.startswith("person:"):
         chosen = decision.removeprefix("person:")

@@ -27,10 +27,10 @@ from django.utils.translation import gettext as _
 
 from trove.agencies.models import Agency, Membership
 from trove.cases.models import Case, CaseEvent, CaseReopening, CaseStatus, CaseTransfer, TransferStatus
-from trove.core import audit, policy
+from trove.core import access_memo, audit, policy
 from trove.core.actions import participation_end, participation_start
 from trove.core.models.access import AgencyOwned, ParticipationReason
-from trove.core.permissions import role_permissions, roles_with
+from trove.core.permissions import roles_with
 from trove.core.versioning import lock_current
 from trove.notifications.actions import notify
 from trove.verification.transitions import ClosingReason, Via, check_transition
@@ -68,8 +68,7 @@ def owner_side(user, case: Case, permission: str) -> Membership | None:
         if membership.agency_id == case.owner_agency_id:
             return membership
     for membership in memberships:
-        if "scope.supervise" in role_permissions(membership.role) and Case.objects.filter(pk=case.pk).filter(
-                policy.covered_units(membership.scope_unit)).exists():
+        if policy.supervises(user, membership, case):
             return membership
     return None
 
@@ -316,6 +315,7 @@ def move_ownership(case: Case, old: Agency, new: Agency) -> dict[str, int]:
                 count = model.objects.filter(**{field.name: case}, owner_agency=old).update(owner_agency=new)
                 if count:
                     moved[model._meta.label_lower] = count
+    access_memo.access_changed()  # an update sends no signal: the policy's kept answers must go
     return moved
 
 

@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import models
+from django.db import connection, models
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from trove.cases.sections import describe_registered
 from trove.core import audit, policy
 from trove.geo.models import AdminUnit, UnitSet
 from trove.geo.selectors import descendant_units
-from trove.people.identity import persons_named
+from trove.people.identity import person_ids_named
 from trove.people.models import Person
 
 # A case code as codes.next_case_code writes it: province initials, year, number ("DT-2026-00017").
@@ -97,15 +98,41 @@ def case_list(user, filters: CaseFilters) -> models.QuerySet[Case]:
             cases = cases.filter(code__iexact=query)
         else:
             identifiable = policy.visible(user, Case.objects.all(), "case.view_identity")
-            cases = cases.filter(person_id__in=persons_named(query), pk__in=identifiable.values("pk"))
-    return cases.select_related("intake", "owner_agency", "unit__parent__parent").order_by("-opened_at", "-pk")
+            cases = cases.filter(person_id__in=person_ids_named(query), pk__in=identifiable.values("pk"))
+    listed_at = models.F("opened_at")
+    if (filters.received_from or filters.received_to) and connection.vendor == "postgresql":
+        # A planner fence: sorted by the bare column, PostgreSQL walks the agency's cases newest first hoping to
+        # meet the month asked for soon (1.8 s for March of last year at 1,000,000 cases); sorted by an expression it
+        # finds the month's intakes by their index first and sorts those few.
+        listed_at = models.ExpressionWrapper(listed_at + models.Value(datetime.timedelta(0)),
+                                             output_field=models.DateTimeField())
+    return (cases.select_related("intake", "owner_agency", "unit__parent__parent")
+            .annotate(listed_at=listed_at).order_by("-listed_at", "-pk"))
 
 
 def owning_agencies(user) -> models.QuerySet:
-    """The agencies that own at least one case the user may see, for the list's filter."""
+    """The agencies that own at least one case the user may see, for the list's filter.
+
+    Asked branch by branch of the user's view (``policy.visibility``), each by its index: as one semi-join over the
+    visible cases the database probed every agency's cases in turn (0.6 s for a province supervisor at 400,000).
+    """
     from trove.agencies.models import Agency
 
-    return Agency.objects.filter(pk__in=cases_visible(user).values("owner_agency_id")).order_by("name", "pk")
+    parts = policy.visibility(user, Case)
+    if parts is None:
+        return Agency.objects.none()
+    owners = Case.objects.order_by().values("owner_agency_id")
+    owns = Case.objects.filter(owner_agency_id=models.OuterRef("pk"))
+    branches = [Agency.objects.filter(models.Exists(owns), pk__in=parts.agency_ids).values(owner_agency_id=F("pk"))]
+    if parts.record_ids:
+        branches.append(owners.filter(pk__in=parts.record_ids))
+    branches += [owners.filter(pk__in=records) for records in parts.records]
+    if parts.unit_ids:
+        branches.append(owners.filter(unit_id__in=parts.unit_ids).distinct())
+    ids = set()
+    for branch in branches:
+        ids.update(branch.values_list("owner_agency_id", flat=True).distinct())
+    return Agency.objects.filter(pk__in=ids).order_by("name", "pk")
 
 
 def names_shown(user, records: Iterable, *, request=None) -> dict[int, str]:

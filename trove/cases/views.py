@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,7 +25,7 @@ from trove.cases.attachment_actions import attachment_add, attachment_read
 from trove.cases.attachments import check_size, content_disposition, download_name
 from trove.cases.models import Case, CaseStatus, CaseTransfer, IntakeChannel, TransferStatus
 from trove.cases.sections import SECTIONS, panels_for, section_shown
-from trove.core import policy
+from trove.core import paging, policy
 from trove.core.versioning import StaleEdit, stale_changes
 from trove.verification.selectors import case_summary as verification_summary
 from trove.verification.transitions import ClosingReason, Via, allowed_from
@@ -85,9 +84,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
     cases = selectors.case_list(request.user, filters)
     if unit_not_found or name_search_refused:
         cases = cases.none()
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    names = selectors.names_shown(request.user, page.object_list, request=request)
-    rows = [(case, names.get(case.pk)) for case in page.object_list]
+    page = paging.newest_first(cases, "listed_at", older=request.GET.get("older"), newer=request.GET.get("newer"),
+                               size=PAGE_SIZE)
+    names = selectors.names_shown(request.user, page.rows, request=request)
+    rows = [(case, names.get(case.pk)) for case in page.rows]
     context = {
         "form": form,
         "page": page,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trove.agencies.models import Agency
-from trove.core import audit, policy
+from trove.core import access_memo, audit, policy
 from trove.core.models.access import AgencyOwned, BreakGlassGrant, IdentityRestriction, Participation
 
 BREAK_GLASS_REASON_MIN_LENGTH = 15
@@ -147,6 +147,7 @@ def identity_unrestrict(*, acting_user, obj: AgencyOwned, reason: str, request=N
         lifted = IdentityRestriction.objects.select_for_update().filter(
             content_type=content_type, object_id=obj.pk, lifted_at__isnull=True
         ).update(lifted_at=timezone.now(), lifted_by=acting_user)
+        access_memo.access_changed()  # an update sends no signal: the policy's kept answers must go
         if lifted:
             audit.record("identity.unrestrict", actor=acting_user, request=request, obj=obj, reason=reason)
     return lifted

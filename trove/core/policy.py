@@ -17,6 +17,7 @@ may not know it exists, 403 when they may see it but not do the action); ``get_f
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -26,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trove.agencies.models import Membership
+from trove.core import access_memo
 from trove.core.models.access import AgencyOwned, BreakGlassGrant, IdentityRestriction, Participation
 from trove.core.permissions import role_permissions
 from trove.geo.models import AdminUnit
@@ -47,7 +49,7 @@ def current_memberships(user) -> list[Membership]:
         .filter(user=user)
         .filter(models.Q(agency__valid_from__isnull=True) | models.Q(agency__valid_from__lte=today))
         .filter(models.Q(agency__valid_to__isnull=True) | models.Q(agency__valid_to__gte=today))
-        .select_related("agency", "scope_unit")
+        .select_related("agency__unit", "scope_unit")
     )
     setattr(user, _CACHE_ATTR, (today, memberships))
     return memberships
@@ -57,6 +59,7 @@ def forget_memberships(user) -> None:
     """Drop the per-request cache, after memberships changed."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
+    access_memo.forget(user)
 
 
 def has_permission(user, permission: str) -> bool:
@@ -86,47 +89,214 @@ def covered_units(scope_unit: AdminUnit, field: str = "unit") -> models.Q:
     return condition
 
 
-def visible(user, queryset: models.QuerySet, permission: str | None = None) -> models.QuerySet:
-    """The records of ``queryset`` on which the user holds ``permission`` (default: the model's view permission)."""
-    model = queryset.model
+def covered_unit_ids(scope_unit: AdminUnit) -> set[int]:
+    """The ids of the units ``covered_units`` accepts (a province's few hundred, both sets), read in one query."""
+    return set(AdminUnit.objects.filter(covered_units(scope_unit, field="pk")).order_by().values_list("pk", flat=True))
+
+
+# Above this many ids a list is left to the database as a subquery instead of being written into the query.
+INLINE_IDS_MAX = 5000
+
+
+def _covered_by(membership: Membership) -> set[int]:
+    """``covered_unit_ids`` of the membership's scope, kept on the membership (cached per request with it)."""
+    if getattr(membership, "_covered_ids", None) is None:
+        membership._covered_ids = covered_unit_ids(membership.scope_unit)
+    return membership._covered_ids
+
+
+def _ids(queryset: models.QuerySet, column: str) -> list[int] | None:
+    """The (usually few) ids a subquery gives, read now so that they go into the query as a list; None when there
+    are too many to write out.
+
+    A condition ``A OR pk IN (SELECT ...)`` leaves PostgreSQL one plan: read every row and test it. With a list of
+    ids each branch can use its index (a bitmap OR of index scans): a small agency's page of cases costs the same as a
+    large one's, and nothing walks all of a million cases.
+    """
+    ids = list(queryset.values_list(column, flat=True)[: INLINE_IDS_MAX + 1])
+    return None if len(ids) > INLINE_IDS_MAX else ids
+
+
+@dataclass
+class Visibility:
+    """What a user's view of one kind of record is made of: the agencies whose records they see, the records their
+    agencies take part in or they broke the glass on (ids, or a subquery when there are too many), and the units they
+    supervise. ``visible`` filters by it; a page that needs one column of the visible set (the owning agencies of a
+    case list's filter) can ask each branch by its own index."""
+
+    agency_ids: set[int]
+    record_ids: list[int] | None
+    records: list[models.QuerySet]
+    unit_ids: set[int]
+
+    def condition(self) -> models.Q:
+        condition = models.Q(owner_agency_id__in=sorted(self.agency_ids))
+        if self.record_ids:
+            condition |= models.Q(pk__in=self.record_ids)
+        for records in self.records:
+            condition |= models.Q(pk__in=records)
+        if self.unit_ids:
+            condition |= models.Q(unit_id__in=sorted(self.unit_ids))
+        return condition
+
+
+def visibility(user, model: type[AgencyOwned], permission: str | None = None) -> Visibility | None:
+    """The parts of the user's view of ``model`` records with ``permission`` (None: they see none), read now.
+
+    The small sets it is made of (the records their agencies take part in, the glass they broke, the units they
+    supervise) are read when this is called, not when a queryset built from it runs: build it in the request that
+    uses it.
+    """
     if not issubclass(model, AgencyOwned):
         raise TypeError(f"{model.__name__} is not AgencyOwned; the access policy cannot filter it")
     permission = permission or model.access_view_permission
     memberships = memberships_with(user, permission)
+    if not memberships:
+        return None
     now = timezone.now()
     content_type = ContentType.objects.get_for_model(model)
-    condition = models.Q(pk__in=[])
     agency_ids = {m.agency_id for m in memberships}
-    if agency_ids:
-        participating = Participation.objects.active(now).filter(content_type=content_type, agency_id__in=agency_ids)
-        if permission == "case.view_identity":
-            participating = participating.filter(identity_shown=True)
-        condition |= models.Q(owner_agency_id__in=agency_ids) | models.Q(pk__in=participating.values("object_id"))
-    for membership in memberships:
-        if "scope.supervise" in role_permissions(membership.role):
-            condition |= covered_units(membership.scope_unit)
+    participating = Participation.objects.active(now).filter(content_type=content_type, agency_id__in=agency_ids)
+    if permission == "case.view_identity":
+        participating = participating.filter(identity_shown=True)
     granted = BreakGlassGrant.objects.active(now).filter(
         user=user, content_type=content_type, membership__in=[m.pk for m in memberships]
     )
-    if memberships:
-        condition |= models.Q(pk__in=granted.values("object_id"))
-    queryset = queryset.filter(condition)
-    if permission == "case.view_identity" and memberships:
+    record_ids = _ids(participating.values("object_id").union(granted.values("object_id")), "object_id")
+    units = set()
+    for membership in memberships:
+        if "scope.supervise" in role_permissions(membership.role):
+            units |= _covered_by(membership)
+    return Visibility(
+        agency_ids=agency_ids,
+        record_ids=sorted(record_ids) if record_ids is not None else None,
+        records=[] if record_ids is not None else [participating.values("object_id"), granted.values("object_id")],
+        unit_ids=units,
+    )
+
+
+def visible(user, queryset: models.QuerySet, permission: str | None = None) -> models.QuerySet:
+    """The records of ``queryset`` on which the user holds ``permission`` (default: the model's view permission).
+
+    What the view is made of is read when this is called (``visibility``): build the queryset in the request that
+    uses it.
+    """
+    model = queryset.model
+    permission = permission or getattr(model, "access_view_permission", None)
+    parts = visibility(user, model, permission)
+    if parts is None:
+        return queryset.none()
+    queryset = queryset.filter(parts.condition())
+    if permission == "case.view_identity":
+        content_type = ContentType.objects.get_for_model(model)
         hidden = IdentityRestriction.objects.filter(content_type=content_type, lifted_at__isnull=True).exclude(
             members=user)
         queryset = queryset.exclude(pk__in=hidden.values("object_id"))
     return queryset
 
 
-def _reaches_whole(membership: Membership, obj: AgencyOwned, glass: set[int]) -> bool:
-    """Whether the membership reaches the whole record: as its owner, through the glass, or supervising its place."""
-    if membership.agency_id == obj.owner_agency_id:
-        return True
-    if membership.pk in glass:
-        return True
-    if "scope.supervise" in role_permissions(membership.role):
-        return type(obj).objects.filter(pk=obj.pk).filter(covered_units(membership.scope_unit)).exists()
-    return False
+def supervises(user, membership: Membership, obj: AgencyOwned) -> bool:
+    """Whether ``membership`` (one of the user's) supervises a scope that covers the record's place; kept for the
+    request like ``access_on``'s answers."""
+    if "scope.supervise" not in role_permissions(membership.role):
+        return False
+    kept = access_memo.answers(user, current_memberships(user)) if obj.pk is not None else None
+    key = ("supervises", membership.pk, type(obj)._meta.label_lower, obj.pk, obj.unit_id)
+    if kept is not None and key in kept:
+        return kept[key]
+    answer = type(obj).objects.filter(pk=obj.pk).filter(covered_units(membership.scope_unit)).exists()
+    if kept is not None:
+        kept[key] = answer
+    return answer
+
+
+class _Reach:
+    """What the memberships that reach a record add up to, read with as few queries as the memberships need: an owner
+    needs none, a supervisor one, a participating or glass-breaking agency two."""
+
+    def __init__(self) -> None:
+        self.granted: set[str] = set()
+        self.whole = False  # some membership sees all of the record
+        self.shown: set[str] = set()  # otherwise, the sections the participations show
+        self.until = None  # the first moment a participation or grant read here starts or ends
+
+    def adds(self, membership: Membership) -> bool:
+        """Whether the membership could still change the answer (not when the record is seen whole already and its
+        permissions are all granted)."""
+        return not (self.whole and role_permissions(membership.role) <= self.granted)
+
+    def whole_through(self, membership: Membership) -> None:
+        self.granted |= role_permissions(membership.role)
+        self.whole = True
+
+    def ends(self, moment) -> None:
+        if moment is not None and (self.until is None or moment < self.until):
+            self.until = moment
+
+
+def _reach(user, obj: AgencyOwned, memberships: list[Membership], content_type, now) -> _Reach:
+    reach = _Reach()
+    left = []
+    for membership in memberships:
+        if membership.agency_id == obj.owner_agency_id:
+            reach.whole_through(membership)
+        else:
+            left.append(membership)
+    left = [m for m in left if reach.adds(m)]
+    if left:  # supervising the record's place
+        rest = []
+        for membership in left:
+            if reach.adds(membership) and supervises(user, membership, obj):
+                reach.whole_through(membership)
+            else:
+                rest.append(membership)
+        left = [m for m in rest if reach.adds(m)]
+    if left:  # the glass broken on the record
+        glass = {}
+        for membership_id, expires_at in (BreakGlassGrant.objects.active(now)
+                                          .filter(user=user, content_type=content_type, object_id=obj.pk)
+                                          .values_list("membership_id", "expires_at")):
+            glass[membership_id] = expires_at
+            reach.ends(expires_at)
+        rest = []
+        for membership in left:
+            if membership.pk in glass and reach.adds(membership):
+                reach.whole_through(membership)
+            else:
+                rest.append(membership)
+        left = [m for m in rest if reach.adds(m)]
+    if left:  # taking part in the record (a participation that has not ended; one that starts later counts then)
+        participations: dict[int, list[list[str]]] = {}
+        for agency_id, sections, started_at, ended_at in (
+                Participation.objects.filter(models.Q(ended_at__isnull=True) | models.Q(ended_at__gt=now),
+                                             content_type=content_type, object_id=obj.pk)
+                .values_list("agency_id", "sections", "started_at", "ended_at")):
+            if started_at > now:
+                reach.ends(started_at)
+                continue
+            reach.ends(ended_at)
+            participations.setdefault(agency_id, []).append(sections)
+        for membership in left:
+            if membership.agency_id not in participations or not reach.adds(membership):
+                continue
+            reach.granted |= role_permissions(membership.role)
+            for sections in participations[membership.agency_id]:
+                if sections:
+                    reach.shown.update(sections)
+                else:
+                    reach.whole = True
+    return reach
+
+
+def _identity_flag(user, content_type, obj: AgencyOwned) -> bool | None:
+    """The confidentiality flag in force on the record: None without one, else whether the user is named in it."""
+    named_user = IdentityRestriction.members.through.objects.filter(identityrestriction_id=models.OuterRef("pk"),
+                                                                     user_id=user.pk)
+    flags = list(IdentityRestriction.objects.filter(content_type=content_type, object_id=obj.pk,
+                                                    lifted_at__isnull=True)
+                 .values_list(models.Exists(named_user), flat=True))
+    _remember_restricted(content_type, obj, bool(flags))
+    return all(flags) if flags else None
 
 
 def access_on(user, obj: AgencyOwned, *, restrictions: bool = True) -> tuple[frozenset[str], frozenset[str] | None]:
@@ -136,48 +306,33 @@ def access_on(user, obj: AgencyOwned, *, restrictions: bool = True) -> tuple[fro
     sections (a referral showing the health needs only, say). Identity needs the ``identity`` section, and, when the
     record carries a confidentiality flag (``IdentityRestriction``), the user must be named in it;
     ``restrictions=False`` asks what the user would hold without the flag (to check who may be named in one).
+
+    Within a request the answer is kept (``trove.core.access_memo``): a page asks as often as it likes and the
+    database is read once, and again after anything the answer depends on changed.
     """
     memberships = current_memberships(user)
     if not memberships:
         return frozenset(), frozenset()
     now = timezone.now()
     content_type = ContentType.objects.get_for_model(obj)
-    participations: dict[int, list[list[str]]] = {}
-    for agency_id, sections in (Participation.objects.active(now)
-                                .filter(content_type=content_type, object_id=obj.pk)
-                                .values_list("agency_id", "sections")):
-        participations.setdefault(agency_id, []).append(sections)
-    glass = set(
-        BreakGlassGrant.objects.active(now)
-        .filter(user=user, content_type=content_type, object_id=obj.pk)
-        .values_list("membership_id", flat=True)
-    )
-    granted: set[str] = set()
-    whole = False
-    shown: set[str] = set()
-    for membership in memberships:
-        permissions = role_permissions(membership.role)
-        if permissions <= granted and whole:
-            continue
-        if _reaches_whole(membership, obj, glass):
-            granted |= permissions
-            whole = True
-        elif membership.agency_id in participations:
-            granted |= permissions
-            for sections in participations[membership.agency_id]:
-                if sections:
-                    shown.update(sections)
-                else:
-                    whole = True
-    sections = None if whole else frozenset(shown)
+    kept = access_memo.answers(user, memberships) if obj.pk is not None else None
+    key = (content_type.pk, obj.pk, obj.owner_agency_id, obj.unit_id, restrictions)
+    if kept is not None and key in kept:
+        answer, until = kept[key]
+        if until is None or now < until:
+            return answer
+    reach = _reach(user, obj, memberships, content_type, now)
+    granted = reach.granted
+    sections = None if reach.whole else frozenset(reach.shown)
     if "case.view_identity" in granted:
         if sections is not None and "identity" not in sections:
             granted.discard("case.view_identity")
-        elif restrictions and IdentityRestriction.objects.filter(
-            content_type=content_type, object_id=obj.pk, lifted_at__isnull=True
-        ).exclude(members=user).exists():
+        elif restrictions and _identity_flag(user, content_type, obj) is False:
             granted.discard("case.view_identity")
-    return frozenset(granted), sections
+    answer = (frozenset(granted), sections)
+    if kept is not None:
+        kept[key] = (answer, reach.until)
+    return answer
 
 
 def permissions_on(user, obj: AgencyOwned, *, restrictions: bool = True) -> frozenset[str]:
@@ -240,10 +395,22 @@ def audit_entries_visible_to(user) -> models.QuerySet:
     return AuditEntry.objects.filter(condition)
 
 
+def _remember_restricted(content_type, obj: AgencyOwned, restricted: bool) -> None:
+    facts = access_memo.facts()
+    if facts is not None and obj.pk is not None:
+        facts[("restricted", content_type.pk, obj.pk)] = restricted
+
+
 def identity_restricted(obj: AgencyOwned) -> bool:
-    """Whether a confidentiality flag is in force on the record."""
-    return IdentityRestriction.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk,
-                                              lifted_at__isnull=True).exists()
+    """Whether a confidentiality flag is in force on the record (read once per request)."""
+    content_type = ContentType.objects.get_for_model(obj)
+    facts = access_memo.facts()
+    if facts is not None and ("restricted", content_type.pk, obj.pk) in facts:
+        return facts[("restricted", content_type.pk, obj.pk)]
+    restricted = IdentityRestriction.objects.filter(content_type=content_type, object_id=obj.pk,
+                                                    lifted_at__isnull=True).exists()
+    _remember_restricted(content_type, obj, restricted)
+    return restricted
 
 
 def reveal_identity(user, obj: AgencyOwned, *, request=None) -> bool:

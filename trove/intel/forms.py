@@ -112,6 +112,16 @@ class ConcludeForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+def _province_of(unit: AdminUnit) -> AdminUnit | None:
+    """The unit's province: from the parents read with it (the tip page reads two levels up), else from the database."""
+    above = unit
+    while above.level != "province" and above.parent_id is not None and AdminUnit.parent.is_cached(above):
+        above = above.parent
+    if above.level == "province":
+        return above
+    return AdminUnit.objects.filter(unit_set=unit.unit_set, code=unit.province_code).first()
+
+
 class AssignForm(forms.Form):
     to_agency = forms.ModelChoiceField(label=_("Agency to handle the tip"), queryset=Agency.objects.none(),
                                        empty_label=_("Choose an agency"))
@@ -122,7 +132,7 @@ class AssignForm(forms.Form):
         if tip is not None:
             # Tips are handed on within their province (a long list of every agency in the country would not
             # fit a phone screen); the action itself accepts any current agency.
-            province = AdminUnit.objects.filter(unit_set=tip.unit.unit_set, code=tip.unit.province_code).first()
+            province = _province_of(tip.unit)
             if province is not None:
                 agencies = agencies.filter(covered_units(province))
             agencies = agencies.exclude(pk=tip.owner_agency_id)

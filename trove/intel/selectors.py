@@ -68,7 +68,8 @@ def tip_list(user, filters: TipFilters) -> models.QuerySet[Tip]:
 
 
 def tip_for_user(user, code: str, action: str = "tip.view") -> tuple[Tip, frozenset[str]]:
-    tip = (Tip.objects.select_related("owner_agency", "unit", "received_agency", "received_by", "classified_by")
+    tip = (Tip.objects.select_related("owner_agency", "unit__parent__parent", "received_agency", "received_by",
+                                      "classified_by")
            .filter(code=(code or "")[:24]).first())
     if tip is None:
         raise Http404

@@ -10,7 +10,7 @@ class ReferralsConfig(AppConfig):
     def ready(self) -> None:
         from trove.cases.lifecycle import ClosingHook, register_closing_hook
         from trove.cases.sections import CasePanel, register_event_describer, register_panel
-        from trove.referrals import actions, panels
+        from trove.referrals import actions, panels, selectors
         from trove.referrals.children import child_protection_missing
         from trove.referrals.events import describe_event
         from trove.verification.transitions import CHILD_PROTECTION, register_guard
@@ -24,4 +24,4 @@ class ReferralsConfig(AppConfig):
         register_panel(CasePanel(section="referrals", order=40, template="referrals/_case_referrals.html",
                                  context=panels.referrals_panel))
         register_panel(CasePanel(section="followup", order=60, template="referrals/_case_followup.html",
-                                 context=panels.followup_panel))
+                                 context=panels.followup_panel, figures=selectors.followup_figures))

@@ -44,8 +44,8 @@ def referrals_panel(request, case, permissions: frozenset[str]) -> dict:
     return context
 
 
-def followup_panel(request, case, permissions: frozenset[str]) -> dict:
-    data = selectors.case_followup(case)
+def followup_panel(request, case, permissions: frozenset[str], figures: dict | None = None) -> dict:
+    data = selectors.followup_summary(case, figures)
     today = timezone.localdate()
     return {
         "followup": data,

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from trove.cases.models import Case, CaseStatus
+from trove.cases.sections import case_figures, per_case
 from trove.core import policy
 from trove.core.models.access import Participation
 from trove.referrals.models import (
@@ -152,11 +153,8 @@ def visit_for_user(user, visit_id) -> tuple[FollowUpVisit, frozenset[str]]:
 # One case
 
 
-@dataclass
-class CaseFollowUp:
-    plan: FollowUpPlan | None
+class _Visits:
     visits: list[FollowUpVisit]
-    activities: list[UnionActivity]
 
     def overdue(self, today=None) -> list[FollowUpVisit]:
         return [visit for visit in self.visits if visit.is_overdue(today)]
@@ -168,6 +166,37 @@ class CaseFollowUp:
     @property
     def alerts(self) -> list[FollowUpVisit]:
         return [visit for visit in self.visits if visit.risk_alert]
+
+
+@dataclass
+class CaseFollowUp(_Visits):
+    plan: FollowUpPlan | None
+    visits: list[FollowUpVisit]
+    activities: list[UnionActivity]
+
+
+@dataclass
+class FollowUpSummary(_Visits):
+    """What the case page's follow-up panel shows: the day the person returned home (None without a plan), the
+    visits, and how many Women's Union activities were recorded."""
+
+    returned_on: datetime.date | None
+    visits: list[FollowUpVisit]
+    activities: int
+
+
+def followup_figures(case: Case) -> dict[str, models.QuerySet]:
+    """The plan's day and the number of activities, as figures of the case page (``trove.cases.sections``)."""
+    return {"returned_on": FollowUpPlan.objects.filter(case=case).values("returned_on")[:1],
+            "activities": per_case(UnionActivity.objects.filter(case=case), models.Count("pk"))}
+
+
+def followup_summary(case: Case, figures: dict | None = None) -> FollowUpSummary:
+    """The figures (read with the page's others, or now), then the visits if there is a plan."""
+    figures = figures if figures is not None else case_figures(case, **followup_figures(case))
+    visits = (list(FollowUpVisit.objects.filter(case=case).order_by("number"))
+              if figures["returned_on"] is not None else [])
+    return FollowUpSummary(returned_on=figures["returned_on"], visits=visits, activities=figures["activities"] or 0)
 
 
 def case_followup(case: Case) -> CaseFollowUp:

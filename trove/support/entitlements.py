@@ -41,7 +41,11 @@ VIETNAM_CODE = "VN"
 def circumstances_of(case: Case) -> SupportCircumstances:
     """The case's circumstances, or unsaved defaults: a person who came back through a mission is taken to be abroad
     until someone records otherwise."""
-    found = SupportCircumstances.objects.filter(case=case).first()
+    reverse = Case.support_circumstances.related
+    if reverse.is_cached(case):  # read with the case (the support page's look-up)
+        found = reverse.get_cached_value(case)
+    else:
+        found = SupportCircumstances.objects.filter(case=case).first()
     if found is not None:
         return found
     intake = getattr(case, "intake", None)
@@ -73,6 +77,8 @@ def _person_facts(case: Case):
     from trove.people.models import Person
 
     facts = getattr(case, "_support_person_facts", None)
+    if facts is None and Case.person.is_cached(case):
+        facts = case.person  # read already (a page showing identity): no need to read it again
     if facts is None:
         facts = Person.objects.only("nationality", "birth_date", "birth_year", "birth_precision").get(
             pk=case.person_id)

@@ -46,10 +46,12 @@ def _hardship_type() -> SupportType:
     return SupportType.objects.get(code=HARDSHIP_TYPE)
 
 
-def hardship_assessment(application: HardshipApplication, day: datetime.date | None = None) -> Assessment:
-    """What the payment of the application would fail, if paid on ``day`` (the decision date, or today)."""
+def hardship_assessment(application: HardshipApplication, day: datetime.date | None = None, *,
+                        support_type: SupportType | None = None) -> Assessment:
+    """What the payment of the application would fail, if paid on ``day`` (the decision date, or today).
+    ``support_type`` is the hardship allowance's type when the caller has read it already."""
     day = day or application.decided_on or timezone.localdate()
-    return assess(application.case, Proposed(support_type=_hardship_type(), given_on=day,
+    return assess(application.case, Proposed(support_type=support_type or _hardship_type(), given_on=day,
                                              applied_on=application.applied_on))
 
 

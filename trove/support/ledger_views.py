@@ -29,7 +29,7 @@ from trove.support.forms import (
     ReasonForm,
     RefusalForm,
 )
-from trove.support.ledger_actions import Receipt
+from trove.support.ledger_actions import HARDSHIP_TYPE, Receipt
 from trove.support.models import HardshipApplication, HardshipStatus, SupportEntry
 from trove.support.models.ledger import OPEN_HARDSHIP
 from trove.support.page_helpers import case_page, child_from, children_of, parse_day, put_errors
@@ -57,12 +57,25 @@ def _entry_form(request, page, sheet, data=None, files=None) -> EntryForm:
                 seen.add(item.code)
                 items.append((item.code, f"{row.support_type.letter}) {item.name}"))
     rates = rates_for(sheet.regime, sheet.day) if sheet.regime else None
+    approvers = members_who_can(case, "support.approve")
     form = EntryForm(data, files, rates=rates, sources=usable_sources(case, agencies=policy.agencies_of(
         user, "support.record")), agencies=agency_choices(user, case, "support.record"),
-        approvers=members_who_can(case, "support.approve"), items=items, may_override=page.can("support.approve"),
+        approvers=approvers, items=items, may_override=page.can("support.approve"),
         initial=None if data else {"given_on": sheet.day, "beneficiary": str(sheet.child.pk) if sheet.child else ""})
     form.fields["rate"].label_from_instance = lambda rate: f"{rate.support_type.letter}) {in_language(rate, 'name')}"
+    # The types, rates and approvers are read already (the sheet, the approvers): the choices are shown from them
+    # instead of asking the database again for each list. A posted value is still checked against the querysets.
+    other_rows = [row for row in sheet.rows if row.support_type.code != HARDSHIP_TYPE]
+    _show_choices(form.fields["support_type"], [row.support_type for row in other_rows])
+    _show_choices(form.fields["rate"], [rate for row in other_rows for rate in row.rates] if rates is not None else [])
+    _show_choices(form.fields["approved_by"], approvers)
     return form
+
+
+def _show_choices(field, objects) -> None:
+    """Show a model choice field's options from objects already read (the queryset still validates)."""
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.choices = [*empty, *((obj.pk, field.label_from_instance(obj)) for obj in objects)]
 
 
 def _with_beneficiaries(form, page, children):
@@ -73,13 +86,16 @@ def _with_beneficiaries(form, page, children):
 def _support_page(request: HttpRequest, code: str, *, entry_form=None, refusal_form=None, extension_form=None,
                   apply_form=None, step_forms=None, stale: StaleEdit | None = None,
                   status: int = 200) -> HttpResponse:
-    page = case_page(request, code, "support")
+    page = case_page(request, code, "support", related=("support_circumstances",))
     case = page.case
     today = timezone.localdate()
     day = parse_day(request.GET.get("on"), today)
+    if page.show_identity:
+        case.person  # noqa: B018 - read once for the name on the page; the entitlements use the same row
     children = children_of(case, page.show_identity)
     child = child_from(case, request.GET.get("child"))
     sheet = entitlement_sheet(case, day, child)
+    hardship_type = next((row.support_type for row in sheet.rows if row.support_type.code == HARDSHIP_TYPE), None)
     can_record, can_approve = page.can("support.record"), page.can("support.approve")
     open_case = case.status != CaseStatus.CLOSED
     names = {child.pk: label for child, label in children}
@@ -94,7 +110,8 @@ def _support_page(request: HttpRequest, code: str, *, entry_form=None, refusal_f
         row = {"application": application, "problems": [], "forms": {}}
         if application.is_open:
             try:
-                row["problems"] = hardship_actions.hardship_assessment(application, today).problems
+                row["problems"] = hardship_actions.hardship_assessment(application, today,
+                                                                       support_type=hardship_type).problems
             except NoRegimeInForce as error:
                 row["problems"] = [str(error)]
         forms = step_forms.get(application.pk, {})
@@ -119,6 +136,7 @@ def _support_page(request: HttpRequest, code: str, *, entry_form=None, refusal_f
         entry_form = _with_beneficiaries(entry_form or _entry_form(request, page, sheet), page, children)
         refusal_form = _with_beneficiaries(refusal_form or RefusalForm(initial={"refused_on": today}), page,
                                            children)
+        _show_choices(refusal_form.fields["support_type"], [row.support_type for row in sheet.rows])
         if apply_form is None and hardship_row and not any(a.is_open for a in applications) and child is None:
             apply_form = HardshipApplyForm(initial={"applied_on": today})
     else:

@@ -30,11 +30,13 @@ class CasePage:
         return {key: section_shown(self.shown, key) for key in ("protection", "needs", "support_plan", "support")}
 
 
-def case_page(request, code: str, section: str, action: str = "case.view", *, reveal: bool = True) -> CasePage:
+def case_page(request, code: str, section: str, action: str = "case.view", *, reveal: bool = True,
+              related: tuple[str, ...] = ()) -> CasePage:
     """The case through the policy (404/403), and 404 as well when the user's agency sees only other sections of it
-    (a referral's receiver). ``reveal`` asks whether to show identity (each yes is audited)."""
+    (a referral's receiver). ``reveal`` asks whether to show identity (each yes is audited); ``related`` names more
+    relations to read with the case (the page's needs: its support circumstances, say)."""
     # The look-up of cases.selectors.case_for_user, with one reading of the policy for permissions and sections.
-    case = (Case.objects.select_related("intake", "owner_agency", "unit")
+    case = (Case.objects.select_related("intake", "owner_agency", "unit", *related)
             .filter(code=(code or "")[:24]).first())
     if case is None:
         raise Http404

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils.translation import gettext as _
 
 from trove.cases.models import AccompanyingChild, Case
@@ -100,10 +100,9 @@ def entitlement_sheet(case: Case, day: datetime.date, child: AccompanyingChild |
     for rate in rates_for(regime, day):
         rates.setdefault(rate.support_type_id, []).append(rate)
     entries = given(case, child)
+    # Entries, last day and the days covered under this regime of each type, in one query.
     usage = {row["support_type"]: row for row in entries.values("support_type").annotate(
-        n=Count("pk"), last=Max("given_on")).order_by()}
-    regime_days = dict(entries.filter(regime=regime).values("support_type").annotate(days=Sum("days_covered"))
-                       .order_by().values_list("support_type", "days"))
+        n=Count("pk"), last=Max("given_on"), days=Sum("days_covered", filter=Q(regime=regime))).order_by()}
     extensions = dict(SupportExtension.objects.filter(case=case, child=child, regime=regime).values("support_type")
                       .annotate(days=Sum("days")).order_by().values_list("support_type", "days"))
     items: dict[tuple[int, str], int] = {
@@ -121,7 +120,7 @@ def entitlement_sheet(case: Case, day: datetime.date, child: AccompanyingChild |
         used = usage.get(support_type.pk, {})
         row = TypeRow(
             support_type, entitlement, rates=rates.get(support_type.pk, []),
-            used_days=regime_days.get(support_type.pk) or 0, extension_days=extensions.get(support_type.pk) or 0,
+            used_days=used.get("days") or 0, extension_days=extensions.get(support_type.pk) or 0,
             entries=used.get("n", 0), last_given=used.get("last"),
             refused_on=refusals.get(support_type.pk) or refusals.get(None),
         )

@@ -45,7 +45,8 @@ class CaseVerification:
 
 
 def case_verification(case: Case) -> CaseVerification:
-    intake = Intake.objects.filter(case=case).first()
+    # The intake is usually read with the case (cases.selectors.case_for_user): not read again then.
+    intake = getattr(case, "intake", None) if Case.intake.is_cached(case) else Intake.objects.filter(case=case).first()
     regime = regime_for(intake.received_at) if intake else None
     steps = list(case.verification_steps.select_related("rule", "done_by").order_by("order"))
     requests = list(
@@ -67,12 +68,11 @@ def case_verification(case: Case) -> CaseVerification:
 
 
 def case_summary(case: Case) -> dict:
-    """What the case page's "Verification" section shows: counts only, two queries."""
-    steps = dict(case.verification_steps.values_list("status").annotate(n=models.Count("pk")).order_by())
-    next_step = (case.verification_steps.filter(status=StepStatus.PENDING).select_related("rule")
-                 .order_by("order").first())
-    return {"steps_total": sum(steps.values()), "steps_open": steps.get(StepStatus.PENDING, 0),
-            "next_step": next_step}
+    """What the case page's "Verification" section shows: counts and the next step, in one query (a case has the
+    few steps of its procedure)."""
+    steps = list(case.verification_steps.select_related("rule").order_by("order", "pk"))
+    pending = [step for step in steps if step.status == StepStatus.PENDING]
+    return {"steps_total": len(steps), "steps_open": len(pending), "next_step": pending[0] if pending else None}
 
 
 SCOPES = ("agency", "scope")

@@ -1,4 +1,5 @@
 import datetime
+from unittest import mock
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -172,3 +173,60 @@ class CaseListQueryCountTests(PersonaTestCase):
             more_queries, more_rows = self.count_queries(user)
             self.assertEqual(more_rows, 30)
             self.assertEqual(more_queries, queries, user.username)
+
+
+class CaseListPagingTests(PersonaTestCase):
+    """The list pages by position (newer/older), not by offset, and counts up to a cap."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        start = timezone.now() - datetime.timedelta(days=30)
+        cls.cases = [open_case(cls.p.owner, cls.p.owner_agency, f"Lê Thị Trang {index}",
+                               received_at=start + datetime.timedelta(days=index)) for index in range(7)]
+        # Two cases opened at the same instant: the id breaks the tie, so neither is skipped or shown twice.
+        type(cls.cases[0]).objects.filter(pk=cls.cases[2].pk).update(opened_at=cls.cases[3].opened_at)
+        cls.newest_first = [case.code for case in sorted(
+            (type(c).objects.get(pk=c.pk) for c in cls.cases), key=lambda c: (c.opened_at, c.pk), reverse=True)]
+
+    def setUp(self):
+        self.sign_in(self.p.owner)
+
+    def page(self, **params):
+        response = self.client.get(URL, params)
+        self.assertEqual(response.status_code, 200)
+        return response, [case.code for case, _name in response.context["rows"]]
+
+    def test_walking_older_then_newer_shows_every_case_once_in_order(self):
+        with mock.patch("trove.cases.views.PAGE_SIZE", 3):
+            response, first = self.page()
+            seen, older, pages = list(first), response.context["page"].older, [first]
+            self.assertIsNone(response.context["page"].newer)
+            while older:
+                response, codes = self.page(older=older)
+                seen += codes
+                pages.append(codes)
+                older = response.context["page"].older
+            self.assertEqual(seen, self.newest_first)
+            self.assertEqual([len(codes) for codes in pages], [3, 3, 1])
+            # Back from the last page: the middle page again, then the first, which has nothing newer.
+            response, codes = self.page(newer=response.context["page"].newer)
+            self.assertEqual(codes, pages[1])
+            response, codes = self.page(newer=response.context["page"].newer)
+            self.assertEqual(codes, pages[0])
+            self.assertIsNone(response.context["page"].newer)
+            self.assertEqual((response.context["page"].count, response.context["page"].count_capped), (7, False))
+
+    def test_the_count_stops_at_the_cap(self):
+        with mock.patch("trove.cases.views.PAGE_SIZE", 3), mock.patch("trove.core.paging.COUNT_CAP", 5):
+            response, _codes = self.page()
+        self.assertTrue(response.context["page"].count_capped)
+        self.assertEqual(response.context["page"].count, 5)
+
+    def test_a_hand_edited_position_shows_the_newest_page(self):
+        for bad in ("abc", "1_", "_5", "99999999999999999999999_3", "12_-4", "1_2_3"):
+            response, codes = self.page(older=bad)
+            self.assertEqual(codes, self.newest_first[:50], bad)
+        response, codes = self.page(older="1_1")  # a position before every case: nothing older
+        self.assertEqual(codes, [])
+        self.assertFalse(response.context["page"].has_other_pages)

@@ -1,4 +1,5 @@
 import datetime
+from unittest import mock
 
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
@@ -181,15 +182,26 @@ class BreakGlassTests(PolicyTestCase):
 
 
 class QueryCountTests(PolicyTestCase):
-    def test_visible_is_one_query_after_memberships_are_read(self):
+    def test_visible_reads_its_reach_once_then_one_query(self):
         for index in range(20):
             Dossier.objects.create(title=f"d{index}", owner_agency=self.p.owner_agency, unit=self.p.commune)
         policy.current_memberships(self.p.supervisor)
         ContentType.objects.get_for_model(Dossier)
-        # Participations, supervisor scope and break-the-glass grants are subqueries of one statement.
-        with self.assertNumQueries(1):
+        # The records taken part in and the glass broken (one query), the supervised units (one query, kept for the
+        # request), then the records.
+        with self.assertNumQueries(3):
             dossiers = list(policy.visible(self.p.supervisor, Dossier.objects.all()))
         self.assertEqual(len(dossiers), 21)
+        with self.assertNumQueries(2):
+            self.assertEqual(policy.visible(self.p.supervisor, Dossier.objects.all()).count(), 21)
+
+    def test_a_long_reach_stays_a_subquery(self):
+        actions.participation_start(acting_user=self.p.owner, obj=self.dossier, agency=self.p.partner_agency,
+                                    reason=ParticipationReason.REFERRAL)
+        with mock.patch.object(policy, "INLINE_IDS_MAX", 0):
+            queryset = policy.visible(self.p.partner, Dossier.objects.all())
+            self.assertIn("core_participation", str(queryset.query))
+            self.assertEqual([d.pk for d in queryset], [self.dossier.pk])
 
 
 def test_agency_type_codes_cover_the_glossary():
