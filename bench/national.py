@@ -120,8 +120,9 @@ def people() -> dict:
     victim_codes = list(Case.objects.filter(owner_agency=agency, status__in=["supporting", "reintegrating"])
                         .values_list("code", flat=True).order_by("pk")[:20000]) or codes
     plan = Plan.objects.filter(owner_agency=agency).order_by("-pk").first()
-    commune = (AdminUnit.objects.filter(pk__in=Case.objects.filter(owner_agency=agency).values("unit_id")[:1])
-               .first())
+    # A commune of the 2025 set: the intake form offers only units valid on the day of receiving (today).
+    commune = (AdminUnit.objects.filter(pk__in=Case.objects.filter(owner_agency=agency, unit__unit_set="2025")
+                                        .values("unit_id")[:1]).first())
     tip_codes = list(Tip.objects.filter(owner_agency=police).values_list("code", flat=True)[:5000]) if police else []
     return {"agency": agency, "province": province, "users": users, "rng": rng, "codes": rng.sample(codes, len(codes)),
             "victim_codes": rng.sample(victim_codes, len(victim_codes)), "plan": plan, "commune": commune,
@@ -157,9 +158,15 @@ def scenarios(setting: dict, year: int) -> list[dict]:
     known_form = {"name": known.full_name, "birth_year": known.birth_year or 1990,
                   "home": known.home_unit.key if known.home_unit else ""} if known else {"name": "Nguyễn Thị Hoa"}
     one = codes[:200]
+    # The position of the 10,000th newest case of the agency: the "Older" link of the page that ends there.
+    from trove.cases.models import Case
+    from trove.core import paging
+    tenth = (Case.objects.filter(owner_agency=setting["agency"], archived_at__isnull=True)
+             .order_by("-opened_at", "-pk").values_list("opened_at", "pk")[9999:10000].first())
+    deep = paging.encode(*tenth) if tenth else ""
     rows = [
         ("case list", "caseworker", ["/cases/"]),
-        ("case list, page 200 (offset 10,000)", "caseworker", ["/cases/?page=200"]),
+        ("case list, 10,000 cases down (older from a position)", "caseworker", [f"/cases/?older={deep}"]),
         ("case list, by status", "caseworker", ["/cases/?status=supporting"]),
         ("case list, by channel", "caseworker", ["/cases/?channel=returned_self"]),
         ("case list, by commune", "caseworker", [f"/cases/?unit={commune.key}" if commune else "/cases/"]),
