@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, models
-from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -123,12 +122,13 @@ def owning_agencies(user) -> models.QuerySet:
         return Agency.objects.none()
     owners = Case.objects.order_by().values("owner_agency_id")
     owns = Case.objects.filter(owner_agency_id=models.OuterRef("pk"))
-    branches = [Agency.objects.filter(models.Exists(owns), pk__in=parts.agency_ids).values(owner_agency_id=F("pk"))]
+    own = Agency.objects.filter(models.Exists(owns), pk__in=parts.agency_ids)
+    branches = [own.values(owner_agency_id=models.F("pk"))]
     if parts.record_ids:
         branches.append(owners.filter(pk__in=parts.record_ids))
     branches += [owners.filter(pk__in=records) for records in parts.records]
     if parts.unit_ids:
-        branches.append(owners.filter(unit_id__in=parts.unit_ids).distinct())
+        branches.append(owners.filter(unit_id__in=parts.unit_ids))
     ids = set()
     for branch in branches:
         ids.update(branch.values_list("owner_agency_id", flat=True).distinct())

@@ -104,7 +104,9 @@ def access_changed(using: str | None = None, **_signal) -> None:
     below; call it after a ``QuerySet.update`` of what the policy reads."""
     _bump()
     connection = transaction.get_connection(using)
-    if connection.in_atomic_block:
+    # Only a request keeps answers, so only there can a rolled-back change leave a wrong one behind; outside (the
+    # background worker, commands) nothing is tracked, and nothing piles up in a long-running process.
+    if connection.in_atomic_block and _scope.get() is not None:
         change = _Uncommitted(connection)
         connection.on_commit(change)
         with _lock:

@@ -20,8 +20,7 @@ _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 def encode(moment: datetime.datetime, pk: int) -> str:
     """A row's position as a short, URL-safe text: microseconds since 1970 (UTC) and the id."""
-    delta = moment - _EPOCH
-    return f"{(delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds}_{pk}"
+    return f"{(moment - _EPOCH) // datetime.timedelta(microseconds=1)}_{pk}"
 
 
 def decode(text: str | None) -> tuple[datetime.datetime, int] | None:

@@ -70,6 +70,19 @@ class KeptTests(MemoTestCase):
         finally:
             access_memo._scope.reset(scope)
 
+    def test_changes_outside_a_request_are_not_tracked(self):
+        # The background worker saves records in transactions all day: with no request keeping answers, nothing
+        # about those changes may pile up in the process.
+        scope = access_memo._scope.set(None)
+        try:
+            with transaction.atomic():
+                before = len(access_memo._uncommitted)
+                actions.participation_start(acting_user=self.p.owner, obj=self.dossier, agency=self.p.partner_agency,
+                                            reason=ParticipationReason.REFERRAL)
+                self.assertEqual(len(access_memo._uncommitted), before)
+        finally:
+            access_memo._scope.reset(scope)
+
     def test_a_new_request_reads_again(self):
         policy.current_memberships(self.p.owner)
         policy.permissions_on(self.p.owner, self.dossier)
