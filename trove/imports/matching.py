@@ -24,13 +24,18 @@ from trove.people.matching import MATCH_THRESHOLD, Candidate, PersonData, UnitRe
 from trove.people.matching.keys import hashed_key, probe_keys, stored_keys
 from trove.people.matching.profile import Profile
 from trove.people.matching.profile import person_data as plain_values
-from trove.people.matching.retrieval import ID_WEIGHT, MAX_DECRYPTED, SCORED_FIELDS
-from trove.people.matching.scoring import CANDIDATE_THRESHOLD, name_ceiling, score_ceiling, score_profiles
+from trove.people.matching.retrieval import ID_WEIGHT, MAX_DECRYPTED, SCORED_FIELDS, clear_facts
+from trove.people.matching.scoring import (
+    CANDIDATE_THRESHOLD,
+    CEILING_MARGIN,
+    clear_ceiling,
+    name_ceiling,
+    score_ceiling,
+    score_profiles,
+)
 
 QUERY_CHUNK = 2000  # values in one IN (...) list
 KEPT_PROFILES = 200_000  # registry persons whose profile the run keeps
-# Scores are rounded to 0.1: a ceiling this far under a threshold cannot round up to it.
-CEILING_MARGIN = 0.1
 
 
 def _chunks(values: list, size: int = QUERY_CHUNK):
@@ -152,11 +157,22 @@ class RegistryMatcher:
                 ranking[person_id] += ID_WEIGHT
             best_of.append(sorted(ranking, key=lambda pid: (-ranking[pid], pid))[:MAX_DECRYPTED])
             hits_of.append(id_hits)
-        known = self._profiles({pid for best in best_of for pid in best})
-        found = []
         # Candidates whose score cannot reach the threshold (an upper bound says so, at a fraction of the cost of
-        # scoring them) are left out unscored: they would be left out after scoring.
+        # scoring them) are left out unscored: they would be left out after scoring. Registry persons not read yet
+        # are first bounded by what is in the clear, so that only those who may reach it are decrypted.
         floor = threshold - CEILING_MARGIN
+        wanted = {pid for best in best_of for pid in best}
+        unread = wanted - self._known.keys()
+        if unread:
+            facts = clear_facts(unread, self.resolver)
+            needed = set()
+            for profile, best, id_hits in zip(profiles, best_of, hits_of, strict=True):
+                names = name_ceiling(profile)
+                needed.update(pid for pid in best if pid in facts and pid not in needed and (
+                    pid in id_hits or clear_ceiling(profile, names, facts[pid]) >= floor))
+            wanted = (wanted - unread) | needed
+        known = self._profiles(wanted)
+        found = []
         for profile, best, id_hits in zip(profiles, best_of, hits_of, strict=True):
             scored: list[tuple[float, int, list]] = []
             names = name_ceiling(profile)

@@ -51,6 +51,9 @@ class PersonData:
         if not (self.full_name or "").strip():
             errors["full_name"] = [ValidationError(_required_name())]
         values["full_name"] = " ".join((self.full_name or "").split())
+        if self.birth_date is not None:
+            # The year in the clear is the birth date's: statistics and the duplicate check read it undecrypted.
+            values["birth_year"] = self.birth_date.year
         for name, cleaner in (("citizen_id", validation.clean_citizen_id), ("old_id", validation.clean_old_id),
                               ("passport", validation.clean_passport), ("phone", validation.clean_phone)):
             try:

@@ -1,5 +1,6 @@
-"""The bound the import's duplicate check uses to leave candidates unscored never lies: for every pair of the
-labelled set (siblings, twins, typos, other orders, IDs one digit off…) ``score_ceiling`` is at least the score."""
+"""The bounds the duplicate checks use to leave candidates unscored never lie: for every pair of the labelled set
+(siblings, twins, typos, other orders, IDs one digit off…) ``score_ceiling`` is at least the score, and so is
+``clear_ceiling`` (from what the registry keeps unencrypted) for pairs that share no ID number or phone."""
 
 import itertools
 from pathlib import Path
@@ -7,8 +8,18 @@ from pathlib import Path
 import pytest
 
 from trove.people.management.commands.find_duplicates import read_people_csv
-from trove.people.matching.profile import PersonData, UnitResolver, build_profile
-from trove.people.matching.scoring import _may_be_one_edit, name_ceiling, score_ceiling, score_profiles, within_one_edit
+from trove.people.matching.profile import NO_PLACE, PersonData, UnitResolver, build_profile
+from trove.people.matching.scoring import (
+    ClearFacts,
+    _ids_points,
+    _ids_score,
+    _may_be_one_edit,
+    clear_ceiling,
+    name_ceiling,
+    score_ceiling,
+    score_profiles,
+    within_one_edit,
+)
 
 DATA = Path(__file__).parents[2] / "people" / "tests" / "data" / "labelled_people.csv"
 pytestmark = pytest.mark.django_db
@@ -47,3 +58,53 @@ def test_the_quick_one_edit_test_agrees_with_within_one_edit():
     for x, y in itertools.product(words, repeat=2):
         if len(x) == len(y):
             assert _may_be_one_edit(x, y) == within_one_edit(x, y), (x, y)
+
+
+def _clear(data: PersonData, resolver: UnitResolver) -> ClearFacts:
+    """What the registry would keep in the clear of ``data``."""
+    year = data.birth_date.year if data.birth_date else data.birth_year
+    return ClearFacts(year=year, precision=data.birth_precision, sex=data.sex, place=resolver.place(data.home_unit),
+                      has_id=bool(data.citizen_id or data.old_id or data.passport))
+
+
+def test_the_ceiling_from_the_clear_is_never_under_the_score_on_the_labelled_set():
+    resolver = UnitResolver().preload_all()
+    people = [data for _id, data in read_people_csv(DATA, resolver)]
+    profiles = [build_profile(data, resolver) for data in people]
+    facts = [_clear(data, resolver) for data in people]
+    pairs = under = 0
+    for (a, _fa), (b, fb) in itertools.permutations(zip(profiles, facts, strict=True), 2):
+        if any(b.ids.get(kind) == value for kind, value in a.ids.items()):
+            continue  # holders of the same ID number or phone are always decrypted and scored
+        ceiling = clear_ceiling(a, name_ceiling(a), fb)
+        assert ceiling + 0.05 >= score_profiles(a, b)[0]
+        pairs += 1
+        under += ceiling < 4.9
+    assert pairs > 10_000
+    assert under > pairs / 3  # most of those who cannot be the person are left encrypted
+
+
+def test_siblings_home_and_parents_do_not_lift_the_ceiling():
+    resolver = UnitResolver().preload_all()
+    a = build_profile(PersonData(full_name="Lò Thị Mai", father_name="Lò Văn Páo", mother_name="Giàng Thị Mỷ",
+                                 birth_year=1990, birth_precision="year", sex="female"), resolver)
+    sister = build_profile(PersonData(full_name="Lò Thị Mai", father_name="Lò Văn Páo", mother_name="Giàng Thị Mỷ",
+                                      birth_year=1996, birth_precision="year", sex="female"), resolver)
+    assert score_ceiling(a, sister, name_ceiling(a)) == pytest.approx(name_ceiling(a) - 7.0)
+    assert clear_ceiling(a, name_ceiling(a), ClearFacts(1996, "year", "female", NO_PLACE, False)) == pytest.approx(
+        name_ceiling(a) - 7.0)
+    # Born the same year, the parents may agree: they count at their best.
+    assert clear_ceiling(a, name_ceiling(a), ClearFacts(1990, "year", "female", NO_PLACE, False)) == pytest.approx(
+        name_ceiling(a) + 4.0 + 6.0 + 5.0)
+
+
+def test_the_quick_id_points_are_the_id_score_on_the_labelled_set():
+    resolver = UnitResolver().preload_all()
+    profiles = [build_profile(data, resolver) for _id, data in read_people_csv(DATA, resolver)]
+    with_ids = [profile for profile in profiles if profile.ids]
+    near = 0
+    for a, b in itertools.permutations(with_ids, 2):
+        assert _ids_points(a, b) == _ids_score(a, b)[0]
+        near += any(x != b.ids.get(kind) and within_one_edit(x, b.ids.get(kind) or "")
+                    for kind, x in a.ids.items() if kind != "phone" and b.ids.get(kind))
+    assert near > 0  # the set holds ID numbers one digit off, which the thirds must not rule out

@@ -167,6 +167,9 @@ class Profile:
     sex: str
     ids: dict[str, str]  # "cccd" / "cmnd" / "passport" / "phone" -> normalised value
     place: Place
+    # Each ID number cut in three (``thirds``), for the quick test of "one digit off" that scoring repeats for every
+    # candidate; derived from ``ids``.
+    id_thirds: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
     @property
     def name(self) -> ParsedName:
@@ -214,7 +217,17 @@ def build_profile(data: PersonData, resolver: UnitResolver) -> Profile:
         sex=data.sex if data.sex in ("female", "male") else "unknown",
         ids=ids,
         place=resolver.place(data.home_unit),
+        id_thirds={kind: thirds(value) for kind, value in ids.items()},
     )
+
+
+def thirds(value: str) -> tuple[str, str, str]:
+    """``value`` cut into three parts at a third and two thirds of its length: one changed character or two swapped
+    neighbours leave at least one of the three unchanged, so two numbers of one length that differ in all three
+    are more than one edit apart."""
+    n = len(value)
+    first, second = n // 3, 2 * n // 3
+    return value[:first], value[first:second], value[second:]
 
 
 def person_data(person) -> PersonData:

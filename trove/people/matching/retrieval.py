@@ -16,7 +16,15 @@ from trove.core.crypto import blind_index
 from trove.people.matching.keys import hashed_key, probe_keys
 from trove.people.matching.profile import PersonData, UnitResolver, build_profile
 from trove.people.matching.profile import person_data as plain_values
-from trove.people.matching.scoring import CANDIDATE_THRESHOLD, MATCH_THRESHOLD, score_profiles
+from trove.people.matching.scoring import (
+    CANDIDATE_THRESHOLD,
+    CEILING_MARGIN,
+    MATCH_THRESHOLD,
+    ClearFacts,
+    clear_ceiling,
+    name_ceiling,
+    score_profiles,
+)
 
 MAX_DECRYPTED = 150
 ID_WEIGHT = 20.0
@@ -59,6 +67,19 @@ def _id_hits(data: PersonData) -> set[int]:
     return set(Person.objects.filter(condition).values_list("pk", flat=True)[:MAX_DECRYPTED])
 
 
+def clear_facts(ids: Iterable[int], resolver: UnitResolver) -> dict[int, ClearFacts]:
+    """The ``ClearFacts`` of the persons ``ids`` that are not merged into another, in one query."""
+    from trove.people.models import Person
+
+    rows = list(Person.objects.filter(pk__in=list(ids), merged_into__isnull=True).values_list(
+        "pk", "birth_year", "birth_precision", "sex", "home_unit_id", "citizen_id_index", "old_id_index",
+        "passport_index"))
+    resolver.prefetch(row[4] for row in rows if row[4])
+    return {pk: ClearFacts(year=year, precision=precision, sex=sex, place=resolver.place(unit),
+                           has_id=bool(citizen or old or passport))
+            for pk, year, precision, sex, unit, citizen, old, passport in rows}
+
+
 def find_candidates(person_data: PersonData, *, exclude_ids: Iterable[int] = (), limit: int = 10,
                     threshold: float = CANDIDATE_THRESHOLD) -> list[Candidate]:
     """The persons already registered who may be the person described by ``person_data`` (plain values of a person
@@ -78,7 +99,13 @@ def find_candidates(person_data: PersonData, *, exclude_ids: Iterable[int] = (),
     best = sorted((pid for pid in ranking if pid not in excluded), key=lambda pid: -ranking[pid])[:MAX_DECRYPTED]
     if not best:
         return []
-    persons = list(Person.objects.filter(pk__in=best, merged_into__isnull=True).only(*SCORED_FIELDS))
+    # Only those who can reach the threshold, by what the registry keeps in the clear, are decrypted and scored.
+    names, facts = name_ceiling(profile), clear_facts(best, resolver)
+    worth = [pid for pid, fact in facts.items()
+             if pid in id_hits or clear_ceiling(profile, names, fact) >= threshold - CEILING_MARGIN]
+    if not worth:
+        return []
+    persons = list(Person.objects.filter(pk__in=worth).only(*SCORED_FIELDS))
     resolver.prefetch(p.home_unit_id for p in persons if p.home_unit_id)
     candidates = []
     for person in persons:

@@ -13,6 +13,7 @@ name) is not counted for a pair whose given names differ.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
@@ -32,7 +33,7 @@ from trove.people.matching.names import (
     skeleton,
     within_one_edit,
 )
-from trove.people.matching.profile import Profile
+from trove.people.matching.profile import Place, Profile
 
 # Reasons: lazy translations made once, not at each of the millions of pairs an import scores.
 WHY_DIFFERENT_FAMILY_NAME = _("different family name")
@@ -68,6 +69,8 @@ WHY_DIFFERENT_SEX = _("different sex")
 
 MATCH_THRESHOLD = 12.0
 CANDIDATE_THRESHOLD = 5.0
+# Scores are rounded to 0.1: a ceiling this far under a threshold cannot round up to it.
+CEILING_MARGIN = 0.1
 
 GIVEN_WEIGHTS = {
     GIVEN_SAME: (6.0, _("same name")),
@@ -174,7 +177,10 @@ def _birth_score(a: Profile, b: Profile) -> tuple[float, list]:
 
 
 def _place_score(a: Profile, b: Profile) -> tuple[float, list]:
-    pa, pb = a.place, b.place
+    return _places_score(a.place, b.place)
+
+
+def _places_score(pa: Place, pb: Place) -> tuple[float, list]:
     if not pa.provinces or not pb.provinces:
         return 0.0, []
     if pa.communes & pb.communes:
@@ -289,11 +295,23 @@ def _ids_points(a: Profile, b: Profile) -> float:
         same, one_off, different = ID_POINTS[kind]
         if x == y:
             points += same
-        elif len(x) == len(y) and _may_be_one_edit(x, y):
+        elif one_off == different:
+            points += different  # a phone: only the same number counts
+        elif len(x) == len(y) and _near(x, y, a.id_thirds.get(kind), b.id_thirds.get(kind)):
             points += one_off
         else:
             points += different
     return points
+
+
+def _near(x: str, y: str, x_thirds: tuple | None, y_thirds: tuple | None) -> bool:
+    """``within_one_edit`` for two strings of one length, with their ``profile.thirds`` when the profiles have them:
+    strings that differ in all three thirds are further apart (``_may_be_one_edit``)."""
+    if len(x) >= 3 and x_thirds is not None and y_thirds is not None:
+        if x_thirds[0] != y_thirds[0] and x_thirds[1] != y_thirds[1] and x_thirds[2] != y_thirds[2]:
+            return False
+        return within_one_edit(x, y)
+    return _may_be_one_edit(x, y)
 
 
 def _may_be_one_edit(x: str, y: str) -> bool:
@@ -312,20 +330,83 @@ def score_ceiling(a: Profile, b: Profile, names: float, floor: float = -math.inf
     the ID numbers, birth, sex and home scored exactly, the names at ``names`` (``name_ceiling(a)``) and each parent
     present on both sides at its best. The parts are added cheapest first; once the total is under ``floor`` the
     rest (which only lowers it) is not computed and that total is returned."""
-    total = names + BIRTH_BEST + PLACE_BEST
-    if not a.father[0].empty and not b.father[0].empty:
-        total += FATHER_BEST
-    if not a.mother[0].empty and not b.mother[0].empty:
-        total += MOTHER_BEST
+    parents = ((FATHER_BEST if not a.father[0].empty and not b.father[0].empty else 0.0)
+               + (MOTHER_BEST if not a.mother[0].empty and not b.mother[0].empty else 0.0))
+    total = names + BIRTH_BEST + PLACE_BEST + parents
     if a.ids and b.ids:
         total += _ids_points(a, b)
         if total < floor:
             return total
-    if a.sex != "unknown" and b.sex != "unknown" and a.sex != b.sex:
+    different_sex = a.sex != "unknown" and b.sex != "unknown" and a.sex != b.sex
+    if different_sex:
         total -= 8.0
         if total < floor:
             return total
     total += _birth_score(a, b)[0] - BIRTH_BEST
+    far_apart = a.year is not None and b.year is not None and abs(a.year - b.year) > 1
+    if (different_sex or far_apart) and not _same_document(a, b):
+        # The rule for pairs that look like siblings: home and parents count only when they disagree.
+        total -= PLACE_BEST + parents
+        if total < floor:
+            return total
+        return total + min(0.0, _places_score(a.place, b.place)[0])
     if total < floor:
         return total
-    return total + _place_score(a, b)[0] - PLACE_BEST
+    return total + _places_score(a.place, b.place)[0] - PLACE_BEST
+
+
+def _same_document(a: Profile, b: Profile) -> bool:
+    return any(kind != "phone" and b.ids.get(kind) == value for kind, value in a.ids.items())
+
+
+# The same bound before decrypting anything, from what a registered person keeps in the clear ----------------------
+
+@dataclass(frozen=True, slots=True)
+class ClearFacts:
+    """What the registry keeps of a person outside the encrypted fields and scoring reads: the birth year and the
+    precision of the birth date, sex, the home unit (as a ``Place``), and whether any ID number is held (only its
+    keyed index is in the clear)."""
+
+    year: int | None
+    precision: str
+    sex: str
+    place: Place
+    has_id: bool
+
+
+def clear_ceiling(a: Profile, names: float, b: ClearFacts) -> float:
+    """A number that ``score_profiles(a, b)`` never exceeds, for a registered person ``b`` known only by its
+    ``ClearFacts`` and sharing no ID number or phone with ``a`` (those who do are always scored): lets the duplicate
+    check decrypt only the candidates that can reach a threshold. The names count at ``names``
+    (``name_ceiling(a)``), each ID number at "one digit off" (it is not the same), the parents at their best."""
+    total = names
+    if b.has_id:
+        total += sum(ID_POINTS[kind][1] for kind in a.ids)
+    different_sex = a.sex != "unknown" and b.sex in ("female", "male") and a.sex != b.sex
+    if different_sex:
+        total -= 8.0
+    birth, far_apart = _clear_birth(a, b.year, b.precision)
+    total += birth
+    place = _places_score(a.place, b.place)[0]
+    if different_sex or far_apart:
+        return total + min(0.0, place)
+    parents = ((FATHER_BEST if not a.father[0].empty else 0.0) + (MOTHER_BEST if not a.mother[0].empty else 0.0))
+    return total + place + parents
+
+
+def _clear_birth(a: Profile, year: int | None, precision: str) -> tuple[float, bool]:
+    """The most ``_birth_score`` gives against a birth of ``year`` known to ``precision``, and whether the years are
+    far apart. (A day or month is only known with that precision; the year is the birth date's whenever one is
+    recorded, which ``people.actions`` keeps so.)"""
+    if a.year is None:
+        return 0.0, False
+    if year is None:
+        return BIRTH_BEST, False
+    gap = abs(a.year - year)
+    if gap > 1:
+        return -7.0, True
+    if gap == 1:
+        return (3.0 if a.day is not None and precision == "day" else -1.0), False
+    if a.month is None or precision == "year":
+        return 4.0, False
+    return (BIRTH_BEST if a.day is not None and precision == "day" else 5.0), False

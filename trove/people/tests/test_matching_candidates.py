@@ -72,6 +72,31 @@ def test_it_decrypts_only_the_candidates(units):
     assert decrypt.call_count <= 3  # the name and the birth date of the one candidate
 
 
+def test_namesakes_who_cannot_be_the_person_stay_encrypted(units):
+    """A common name shares its blocking keys with many people: those whose birth year, sex or home (kept in the
+    clear) already rule them out are never decrypted; a namesake holding the same ID number always is."""
+    legacy, _new = units
+    for index in range(12):
+        save(full_name="Nguyễn Thị Lan", birth_date=datetime.date(1960 + index * 3, 2, 2), sex="female",
+             home_unit=legacy)
+    same_id = save(full_name="Nguyễn Thị Lan", birth_date=datetime.date(1950, 2, 2), sex="female",
+                   citizen_id="001150000111")
+    target = save(full_name="Nguyễn Thị Lan", birth_date=datetime.date(2001, 6, 9), sex="female", home_unit=legacy)
+    query = PersonData(full_name="NGUYEN THI LAN", birth_date=datetime.date(2001, 6, 9), sex="female",
+                       home_unit=legacy, citizen_id="001150000111")
+    with mock.patch.object(crypto, "decrypt", wraps=crypto.decrypt) as decrypt:
+        found = find_candidates(query)
+    assert {c.person_id for c in found} >= {target.pk, same_id.pk}
+    assert [c.person_id for c in found][0] in (target.pk, same_id.pk)
+    # Only the two worth scoring are read (the others were born 1960-1993): a few fields each, not fourteen persons'.
+    assert decrypt.call_count <= 2 * 3
+    without_bound = mock.patch("trove.people.matching.retrieval.clear_ceiling", return_value=99.0)
+    with without_bound, mock.patch.object(crypto, "decrypt", wraps=crypto.decrypt) as decrypt_all:
+        same = find_candidates(query)
+    assert [(c.person_id, c.score) for c in same] == [(c.person_id, c.score) for c in found]
+    assert decrypt_all.call_count >= 2 * 14
+
+
 def test_refresh_match_keys_replaces_the_keys_and_stores_no_clear_text(units):
     legacy, _new = units
     person = save(full_name="Sùng Seo Sử", birth_date=datetime.date(1995, 7, 7), sex="male", home_unit=legacy,
