@@ -234,12 +234,15 @@ def receive_persons_bulk(*, acting_user, agency: Agency, items: list[BulkIntake]
 
     regimes: dict[datetime.date, object] = {}
     rules_of: dict[tuple, list] = {}
+    # Each item's day of receiving, in the current time zone and in Vietnam's (the regime's), worked out once.
+    local_days = [timezone.localdate(item.intake.received_at) for item in items]
+    vietnam_days = [timezone.localdate(item.intake.received_at, VIETNAM) for item in items]
     for index, item in enumerate(items):
         if item.intake.children:
             raise ValueError("A bulk intake takes no accompanying children: receive such a person on their own.")
         if item.person is None and item.existing_person is None and item.same_person_as is None:
             raise ValueError("Give the new person's data, the existing person or the earlier item.")
-        received_on = timezone.localdate(item.intake.received_at)
+        received_on = local_days[index]
         errors: dict[str, list] = {}
         try:
             check_intake(item.intake)
@@ -254,7 +257,7 @@ def receive_persons_bulk(*, acting_user, agency: Agency, items: list[BulkIntake]
                     errors.update({f"person.{name}": messages for name, messages in error.message_dict.items()})
         if not errors:
             # What open_verification would refuse, refused before anything is written.
-            day = timezone.localdate(item.intake.received_at, VIETNAM)
+            day = vietnam_days[index]
             try:
                 if day not in regimes:
                     covering = [regime for regime in all_regimes if valid(regime, day)]
@@ -320,7 +323,7 @@ def receive_persons_bulk(*, acting_user, agency: Agency, items: list[BulkIntake]
             unit = items[index].intake.place_unit
             if unit.pk not in prefixes:
                 prefixes[unit.pk] = code_prefix(unit)
-            year = timezone.localdate(items[index].intake.received_at).year
+            year = local_days[index].year
             series.setdefault((prefixes[unit.pk], year), []).append(index)
         codes: dict[int, str] = {}
         for (prefix, year), members in sorted(series.items()):
@@ -362,7 +365,7 @@ def receive_persons_bulk(*, acting_user, agency: Agency, items: list[BulkIntake]
             item, (regime, rules) = items[index], procedures[index]
             received_at = item.intake.received_at
             for rule in rules:
-                key = (rule.pk, timezone.localdate(received_at, VIETNAM))
+                key = (rule.pk, vietnam_days[index])
                 if key not in deadlines:
                     deadlines[key] = deadline_for(rule, received_at)
                 steps.append((case.pk, rule.pk, regime.code, rule.order, received_at, deadlines[key]))

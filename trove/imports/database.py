@@ -17,15 +17,20 @@ def commit_without_waiting_for_disk() -> None:
 
 
 def refresh_statistics() -> None:
-    """Let PostgreSQL's planner see how the tables the duplicate check reads have grown. An import adds rows faster
-    than autovacuum analyses them (if it runs at all), and with the statistics of a small table the look-ups by ID
-    number, blocking key and fingerprint read whole tables instead of their indexes."""
+    """Let PostgreSQL's planner see how the tables an import writes have grown. An import adds rows faster than
+    autovacuum analyses them (if it runs at all), and with the statistics of a small table the look-ups by ID number,
+    blocking key and fingerprint read whole tables instead of their indexes."""
     if connection.vendor != "postgresql":
         return
-    from trove.imports.models import ImportedRecord
-    from trove.people.models import MatchKey, Person
+    from trove.cases.models import Case, CaseEvent, Intake
+    from trove.imports.models import ImportedRecord, RowNote
+    from trove.people.models import MatchKey, NameToken, Person
+    from trove.verification.models import VerificationStep
 
-    tables = ", ".join(connection.ops.quote_name(model._meta.db_table)
-                       for model in (Person, MatchKey, ImportedRecord))
+    # Every table a batch grows, not only those the duplicate check reads: the foreign keys of the rows a batch
+    # writes are checked when it commits, by look-ups planned from these statistics too. Analysed while nearly empty,
+    # a table is scanned whole for each key: commits then took seconds, growing with every batch.
+    grown = (Person, MatchKey, NameToken, Case, Intake, VerificationStep, CaseEvent, ImportedRecord, RowNote)
+    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in grown)
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {tables}")
