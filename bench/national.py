@@ -426,7 +426,9 @@ def main() -> None:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     settings.API_RATE_LIMIT_PER_MINUTE = 100_000_000
     results: dict = {"scenario": "national", "persons": args.persons, "engine": connection.vendor,
-                     "date": timezone.localdate().isoformat(), "machine": machine(), "load_before": load_average()}
+                     "date": timezone.localdate().isoformat(), "machine": machine(), "load_before": load_average(),
+                     # The web workers under load share cached statistics only through a shared cache (CACHE_URL).
+                     "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]}
     if not args.skip_generate:
         started = time.monotonic()
         call_command("generate_synthetic", "--persons", str(args.persons), "--seed", str(args.seed), "--flush")

@@ -143,3 +143,18 @@ def sqlite_database(path: Path) -> dict:
         },
         "TEST": {"NAME": None},
     }
+
+
+CACHE_URL_HELP = "use redis://[:password@]host:port/db (one cache shared by every worker) or leave it empty"
+
+
+def cache_from_url(url: str) -> dict:
+    """Turn ``CACHE_URL`` into Django's ``CACHES``. Empty means a cache in each process's memory; a Redis address
+    means one cache that every worker and server shares (the statistics a worker computes serve all of them)."""
+    if not url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "trove"}}
+    scheme = urlsplit(url).scheme.lower()
+    if scheme in {"redis", "rediss", "unix"}:
+        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                            "KEY_PREFIX": "trove"}}
+    raise ImproperlyConfigured(f"CACHE_URL {url!r} is not understood; {CACHE_URL_HELP}.")

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from trove.env import database_from_url, envbool, envint, envlist, envstr, random_secret, secret
+from trove.env import cache_from_url, database_from_url, envbool, envint, envlist, envstr, random_secret, secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("TROVE_VAR_DIR", str(BASE_DIR / "var")))
@@ -83,6 +83,8 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_url(envstr("DATABASE_URL"), default_sqlite=VAR_DIR / "trove.sqlite3")}
+# Computed statistics only (never identity data): per process by default, Redis when several workers should share them.
+CACHES = cache_from_url(envstr("CACHE_URL"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

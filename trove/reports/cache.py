@@ -3,7 +3,8 @@
 Keys hold the data version (``freshness.version()``, one indexed read per request), the date (dashboards count what is
 overdue today) and what was asked — figure, period, place, unit option, breakdowns — but never the user: the numbers
 are the same for everyone allowed to see them, and who may see them is checked before the cache is read. Entries
-expire after ``REPORTS_CACHE_SECONDS`` (default 600) as well, for changes made without model signals.
+expire after ``REPORTS_CACHE_SECONDS`` (default 600) as well, for changes made without model signals. With a cache
+shared by the workers (``CACHE_URL``), an entry is computed by one worker while the others wait for it.
 
 The version moves when a change *commits*. Inside a transaction that has changed counted records and not committed
 yet (an action that writes and then reads figures; a test, whose data never commit), an entry under the current
@@ -14,6 +15,7 @@ values computed afresh there, and nothing computed from uncommitted data is stor
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Hashable
 
 from django.conf import settings
@@ -47,6 +49,12 @@ def _bypass(exact: bool) -> bool:
     return seconds() <= 0 or (exact and writes_pending())
 
 
+# While one worker computes an entry the others wait for it (a cold yearly statistic of a province takes seconds),
+# polling every POLL_SECONDS, at most WAIT_SECONDS; after that, or if the computing worker died, they compute it too.
+WAIT_SECONDS = 30.0
+POLL_SECONDS = 0.05
+
+
 def remember(parts: tuple, compute: Callable[[], object], *, version: int | None = None, exact: bool = False):
     if _bypass(exact):
         return compute()
@@ -54,8 +62,24 @@ def remember(parts: tuple, compute: Callable[[], object], *, version: int | None
     found = django_cache.get(key)
     if found is not None:
         return found
-    value = compute()
-    django_cache.set(key, value, seconds())
+    claim = key + ":computing"
+    if not django_cache.add(claim, 1, int(WAIT_SECONDS)):
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(POLL_SECONDS)
+            found = django_cache.get(key)
+            if found is not None:
+                return found
+            if django_cache.get(claim) is None:
+                found = django_cache.get(key)
+                if found is not None:
+                    return found
+                break  # the computing worker failed: compute it here
+    try:
+        value = compute()
+        django_cache.set(key, value, seconds())
+    finally:
+        django_cache.delete(claim)
     return value
 
 
