@@ -33,6 +33,8 @@ DUE_HORIZON_DAYS = 30  # the follow-up list shows the visits due within this man
 ALERT_DAYS = 60  # and the visits of the last this many days that raised an alert
 SCOPES = ("mine", "agency", "scope")
 ENDED_STATUSES = (ReferralStatus.DECLINED, ReferralStatus.CLOSED, ReferralStatus.REVOKED)
+# Received referrals: those waiting for an answer first, then the newest.
+RECEIVED_ORDER = (models.Case(models.When(status=ReferralStatus.SENT, then=0), default=1), "-referred_on", "-pk")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -48,8 +50,43 @@ def received_referrals(user) -> models.QuerySet[Referral]:
         Referral.objects.filter(to_agency_id__in=agencies, status__in=OPEN_STATUSES,
                                 case__in=policy.visible(user, Case.objects.all()).values("pk"))
         .select_related("case", "from_agency", "to_agency")
-        .order_by(models.Case(models.When(status=ReferralStatus.SENT, then=0), default=1), "-referred_on", "-pk")
+        .order_by(*RECEIVED_ORDER)
     )
+
+
+def _seen_in_order(user, ordered: list[tuple[int, int]], skip: int, wanted: int) -> list[int]:
+    """Of ``ordered`` (record id, case id) pairs, the ids of the records whose case the user may see, after the
+    first ``skip`` of them, at most ``wanted``, in order. The access policy is asked about the cases of a window of
+    pairs at a time: asked about every case the user may see, it tested each against a list of thousands of ids for
+    an agency taking part in thousands of cases."""
+    shown: list[int] = []
+    window = max(2 * wanted, 100)
+    for start in range(0, len(ordered), window):
+        part = ordered[start:start + window]
+        seen = set(policy.visible(user, Case.objects.filter(pk__in={case_id for _pk, case_id in part}))
+                   .values_list("pk", flat=True))
+        for pk, case_id in part:
+            if case_id not in seen:
+                continue
+            if skip:
+                skip -= 1
+            else:
+                shown.append(pk)
+        if len(shown) >= wanted:
+            break
+    return shown[:wanted]
+
+
+def received_referral_page(user, number: int, size: int = ROWS) -> tuple[list[Referral], bool]:
+    """Page ``number`` (from 1) of ``received_referrals`` — the same rows in the same order — and whether another
+    page follows: the open referrals addressed to the user's agencies are listed by their index (ids only), and the
+    policy asked about their cases a window at a time (``_seen_in_order``)."""
+    agencies = policy.agencies_of(user, "referral.receive")
+    addressed = list(Referral.objects.filter(to_agency_id__in=agencies, status__in=OPEN_STATUSES)
+                     .order_by(*RECEIVED_ORDER).values_list("pk", "case_id"))
+    shown = _seen_in_order(user, addressed, (max(1, number) - 1) * size, size + 1)
+    found = Referral.objects.select_related("case", "from_agency", "to_agency").in_bulk(shown)
+    return [found[pk] for pk in shown[:size]], len(shown) > size
 
 
 def sent_referrals(user, *, ended: bool = False, whole_scope: bool = False) -> models.QuerySet[Referral]:
@@ -62,14 +99,17 @@ def sent_referrals(user, *, ended: bool = False, whole_scope: bool = False) -> m
     return referrals.select_related("case", "to_agency", "from_agency").order_by("-referred_on", "-pk")
 
 
-def waiting_transfers(user) -> models.QuerySet:
-    """Transfers of cases waiting for an answer from the user's agencies (shown in the inbox)."""
+def waiting_transfers(user, size: int = ROWS) -> list:
+    """The first ``size`` transfers of cases waiting for an answer from the user's agencies (shown in the inbox),
+    oldest first, of cases the user may see."""
     from trove.cases.models import CaseTransfer, TransferStatus
 
-    return (CaseTransfer.objects.filter(to_agency_id__in=policy.agencies_of(user, "case.transfer"),
-                                        status=TransferStatus.REQUESTED,
-                                        case__in=policy.visible(user, Case.objects.all()).values("pk"))
-            .select_related("case", "from_agency", "to_agency").order_by("requested_at", "pk"))
+    waiting = list(CaseTransfer.objects.filter(to_agency_id__in=policy.agencies_of(user, "case.transfer"),
+                                               status=TransferStatus.REQUESTED)
+                   .order_by("requested_at", "pk").values_list("pk", "case_id"))
+    shown = _seen_in_order(user, waiting, 0, size)
+    found = CaseTransfer.objects.select_related("case", "from_agency", "to_agency").in_bulk(shown)
+    return [found[pk] for pk in shown]
 
 
 def referral_for_user(user, referral_id) -> tuple[Referral, frozenset[str], frozenset[str] | None]:

@@ -62,17 +62,18 @@ def inbox(request: HttpRequest) -> HttpResponse:
         box = "received" if can_receive else "sent"
     ended = request.GET.get("state") == "ended"
     whole_scope = request.GET.get("scope") == "scope" and policy.has_permission(user, "scope.supervise")
-    if box == "received":
-        referrals = selectors.received_referrals(user)
-    else:
-        referrals = selectors.sent_referrals(user, ended=ended, whole_scope=whole_scope)
     # A page of rows without counting them all: one row more than a page says whether a next page exists.
     limit = selectors.ROWS
     try:
         number = max(1, int(request.GET.get("page", 1)))
     except ValueError:
         number = 1
-    rows = list(referrals[(number - 1) * limit: number * limit + 1])
+    if box == "received":
+        rows, more = selectors.received_referral_page(user, number, limit)
+    else:
+        referrals = selectors.sent_referrals(user, ended=ended, whole_scope=whole_scope)
+        rows = list(referrals[(number - 1) * limit: number * limit + 1])
+        more = len(rows) > limit
     context = {
         "box": box,
         "ended": ended,
@@ -82,8 +83,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "can_send": can_send,
         "referrals": rows[:limit],
         "previous_page": number - 1 if number > 1 else None,
-        "next_page": number + 1 if len(rows) > limit else None,
-        "transfers": list(selectors.waiting_transfers(user)[: selectors.ROWS])
+        "next_page": number + 1 if more else None,
+        "transfers": selectors.waiting_transfers(user, selectors.ROWS)
         if policy.has_permission(user, "case.transfer") else [],
     }
     return render(request, "referrals/inbox.html", context)

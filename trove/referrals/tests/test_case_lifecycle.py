@@ -107,6 +107,27 @@ class TransferTests(LifecycleTestCase):
         values.update(overrides)
         return case_transfer_request(acting_user=self.p.owner, case=self.case, **values)
 
+    def test_the_inbox_lists_the_transfers_waiting_for_the_agency_oldest_first(self):
+        from trove.referrals import selectors
+
+        first = self.request_transfer()
+        other_case = self.identified()
+        second = case_transfer_request(acting_user=self.p.owner, case=other_case, to_agency=self.p.other_agency,
+                                       reason=MOVED)
+        self.assertEqual(selectors.waiting_transfers(self.receiver), [first, second])
+        self.assertEqual(selectors.waiting_transfers(self.receiver, 1), [first])
+        # Not the asking agency's to answer, nor a reader's.
+        self.assertEqual(selectors.waiting_transfers(self.p.owner), [])
+        self.assertEqual(selectors.waiting_transfers(self.p.readonly), [])
+        # A request whose case the receiver no longer sees (its participation ended) is not shown.
+        Participation.objects.filter(agency=self.p.other_agency, object_id=other_case.pk).update(
+            ended_at=timezone.now() - datetime.timedelta(minutes=1))
+        self.assertEqual(selectors.waiting_transfers(self.receiver), [first])
+        self.sign_in(self.receiver)
+        response = self.client.get(reverse("referrals:inbox"))
+        self.assertEqual(response.context["transfers"], [first])
+        self.assertContains(response, self.case.code)
+
     def test_the_receiving_agency_sees_the_case_while_it_decides_and_takes_it_with_its_history(self):
         url = self.case.get_absolute_url()
         referral = self.send(self.case)

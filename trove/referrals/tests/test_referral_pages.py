@@ -1,4 +1,5 @@
 import datetime
+from unittest import mock
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -51,6 +52,34 @@ class InboxTests(ReferralTestCase):
         self.sign_in(self.p.readonly)
         response = self.client.get(reverse("cases:list"))
         self.assertNotContains(response, f'href="{INBOX}"')
+
+    def test_the_inbox_pages_are_the_received_referrals_in_order_and_only_those_the_receiver_sees(self):
+        from django.utils import timezone
+
+        from trove.core.models.access import Participation
+        from trove.referrals import selectors
+
+        referrals = [self.send(open_case(self.p)) for _ in range(5)]
+        accepted = referrals[0]
+        referral_accept(acting_user=self.women, referral=accepted)
+        # A referral still open whose case the receiver no longer sees (its participation ended): never listed.
+        hidden = referrals[3]
+        Participation.objects.filter(pk=hidden.participation_id).update(
+            ended_at=timezone.now() - datetime.timedelta(minutes=1))
+        expected = list(selectors.received_referrals(self.women))
+        self.assertEqual(len(expected), 5)
+        self.assertNotIn(hidden, expected)
+        self.assertEqual(expected[-1], Referral.objects.get(pk=accepted.pk))  # answered ones after those waiting
+        pages = [selectors.received_referral_page(self.women, number, size=2) for number in (1, 2, 3, 4)]
+        self.assertEqual([row for rows, _more in pages for row in rows], expected)
+        self.assertEqual([more for _rows, more in pages], [True, True, False, False])
+        self.assertEqual([len(rows) for rows, _more in pages], [2, 2, 1, 0])
+        self.assertEqual(selectors.received_referral_page(self.p.outsider, 1), ([], False))
+        # The page as the receiver sees it, with the links to the pages around it.
+        with mock.patch.object(selectors, "ROWS", 2):
+            response = self.get(self.women, page=2)
+        self.assertEqual(response.context["referrals"], expected[2:4])
+        self.assertEqual((response.context["previous_page"], response.context["next_page"]), (1, 3))
 
     def test_the_number_of_queries_does_not_grow_with_the_rows(self):
         def count():
