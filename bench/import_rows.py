@@ -257,6 +257,7 @@ class QueryCounter:
 
 def reset(user) -> None:
     """Delete the records earlier runs imported (not timed): imports, cases with what hangs on them, persons."""
+    from django.db import connection
     from django.db.models.signals import post_delete
 
     from trove.cases.models import Case
@@ -269,8 +270,6 @@ def reset(user) -> None:
     ImportBatch.objects.filter(created_by=user).delete()
     Case.objects.filter(created_by=user).delete()
     Person.objects.filter(created_by=user).delete()
-    from django.db import connection
-
     if connection.vendor == "postgresql":
         # Every run starts from tables without the dead rows of the last one, whether autovacuum runs or not.
         with connection.cursor() as cursor:

@@ -19,12 +19,11 @@ from collections import OrderedDict, defaultdict
 
 from django.db import DEFAULT_DB_ALIAS, connection
 
-from trove.core.crypto import blind_index
 from trove.people.matching import MATCH_THRESHOLD, Candidate, PersonData, UnitResolver
 from trove.people.matching.keys import hashed_key, probe_keys, stored_keys
 from trove.people.matching.profile import Profile
 from trove.people.matching.profile import person_data as plain_values
-from trove.people.matching.retrieval import ID_WEIGHT, MAX_DECRYPTED, SCORED_FIELDS, clear_facts
+from trove.people.matching.retrieval import ID_WEIGHT, MAX_DECRYPTED, SCORED_FIELDS, blind_ids, clear_facts
 from trove.people.matching.scoring import (
     CANDIDATE_THRESHOLD,
     CEILING_MARGIN,
@@ -57,12 +56,6 @@ def _key_holders(keys: list[int]) -> list[tuple[int, int]]:
     for part in _chunks(keys):
         found += MatchKey.objects.filter(key__in=part).values_list("person_id", "key")
     return found
-
-
-def _id_values(data: PersonData) -> tuple[set[str], str]:
-    ids = {blind_index(v, kind="id_number") for v in (data.citizen_id, data.old_id, data.passport) if v}
-    ids.discard("")
-    return ids, (blind_index(data.phone, kind="phone") if data.phone else "")
 
 
 class RegistryMatcher:
@@ -120,7 +113,7 @@ class RegistryMatcher:
         holders: dict[int, set[int]] = defaultdict(set)
         for person_id, key in _key_holders(sorted({key for row in weights for key in row})):
             holders[key].add(person_id)
-        ids = [_id_values(data) for data in datas]
+        ids = [blind_ids(data) for data in datas]
         all_ids = sorted({value for row_ids, _phone in ids for value in row_ids})
         all_phones = sorted({phone for _row_ids, phone in ids if phone})
         by_id: dict[str, set[int]] = defaultdict(set)

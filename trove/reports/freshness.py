@@ -14,7 +14,7 @@ version; cached entries also expire after ``REPORTS_CACHE_SECONDS`` (default 600
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -35,8 +35,6 @@ def version() -> int:
 
 
 def _bump_now() -> None:
-    from django.db import connection
-
     from trove.reports.models import DataVersion
 
     now = timezone.now()

@@ -51,19 +51,24 @@ class Candidate:
         return self.score >= MATCH_THRESHOLD
 
 
+def blind_ids(data: PersonData) -> tuple[set[str], str]:
+    """The blind indexes of a person's ID numbers (any of the three fields), and of their phone ("" without one)."""
+    ids = {blind_index(v, kind="id_number") for v in (data.citizen_id, data.old_id, data.passport) if v}
+    ids.discard("")
+    return ids, (blind_index(data.phone, kind="phone") if data.phone else "")
+
+
 def _id_hits(data: PersonData) -> set[int]:
     from trove.people.models import Person
 
-    ids = {blind_index(v, kind="id_number") for v in (data.citizen_id, data.old_id, data.passport) if v}
-    ids.discard("")
-    phone = blind_index(data.phone, kind="phone") if data.phone else ""
+    ids, phone = blind_ids(data)
+    if not ids and not phone:
+        return set()
     condition = Q(pk__in=[])
     if ids:
         condition |= Q(citizen_id_index__in=ids) | Q(old_id_index__in=ids) | Q(passport_index__in=ids)
     if phone:
         condition |= Q(phone_index=phone)
-    if not ids and not phone:
-        return set()
     return set(Person.objects.filter(condition).values_list("pk", flat=True)[:MAX_DECRYPTED])
 
 

@@ -33,7 +33,7 @@ from trove.people.matching.names import (
     skeleton,
     within_one_edit,
 )
-from trove.people.matching.profile import Place, Profile
+from trove.people.matching.profile import Place, Profile, thirds
 
 # Reasons: lazy translations made once, not at each of the millions of pairs an import scores.
 WHY_DIFFERENT_FAMILY_NAME = _("different family name")
@@ -297,30 +297,20 @@ def _ids_points(a: Profile, b: Profile) -> float:
             points += same
         elif one_off == different:
             points += different  # a phone: only the same number counts
-        elif len(x) == len(y) and _near(x, y, a.id_thirds.get(kind), b.id_thirds.get(kind)):
+        elif len(x) == len(y) and _may_be_one_edit(x, y, a.id_thirds.get(kind), b.id_thirds.get(kind)):
             points += one_off
         else:
             points += different
     return points
 
 
-def _near(x: str, y: str, x_thirds: tuple | None, y_thirds: tuple | None) -> bool:
-    """``within_one_edit`` for two strings of one length, with their ``profile.thirds`` when the profiles have them:
-    strings that differ in all three thirds are further apart (``_may_be_one_edit``)."""
-    if len(x) >= 3 and x_thirds is not None and y_thirds is not None:
-        if x_thirds[0] != y_thirds[0] and x_thirds[1] != y_thirds[1] and x_thirds[2] != y_thirds[2]:
-            return False
-        return within_one_edit(x, y)
-    return _may_be_one_edit(x, y)
-
-
-def _may_be_one_edit(x: str, y: str) -> bool:
+def _may_be_one_edit(x: str, y: str, x_thirds: tuple | None = None, y_thirds: tuple | None = None) -> bool:
     """``within_one_edit`` for two strings of one length, quicker when they are far apart: one changed letter or
-    two swapped neighbours leave at least one of the three thirds of the string unchanged."""
-    n = len(x)
-    if n >= 3:
-        first, second = n // 3, 2 * n // 3
-        if x[:first] != y[:first] and x[first:second] != y[first:second] and x[second:] != y[second:]:
+    two swapped neighbours leave at least one of the three thirds of the string unchanged. ``x_thirds`` and
+    ``y_thirds`` are the strings' ``profile.thirds`` when a profile holds them already."""
+    if len(x) >= 3:
+        a, b = x_thirds or thirds(x), y_thirds or thirds(y)
+        if a[0] != b[0] and a[1] != b[1] and a[2] != b[2]:
             return False
     return within_one_edit(x, y)
 
