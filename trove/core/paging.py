@@ -81,3 +81,18 @@ def newest_first(queryset: models.QuerySet, field: str, *, older: str | None = N
         count=min(counted, cap),
         count_capped=counted > cap,
     )
+
+
+# Beyond the last page of any list; a larger number in a hand-written address is read as this one (the database
+# refuses an offset past a 64-bit integer).
+MAX_PAGE_NUMBER = 100_000
+
+
+def page_number(request, name: str = "page") -> int:
+    """The page (from 1) of a list paged by number that ``request`` asks for: 1 when the number is missing or
+    unreadable, at most ``MAX_PAGE_NUMBER``."""
+    try:
+        number = int(request.GET.get(name, 1))
+    except (TypeError, ValueError):
+        return 1
+    return min(max(1, number), MAX_PAGE_NUMBER)

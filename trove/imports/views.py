@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from trove.core import policy
+from trove.core import paging, policy
 from trove.imports import actions, headers, preview, selectors, undo
 from trove.imports.forms import MappingForm, SheetForm, StopForm, UndoForm, UploadForm
 from trove.imports.models import BatchStatus, ColumnMapping
@@ -89,10 +89,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch, permissions = selectors.batch_for_user(request.user, pk)
     kind = get_kind(batch.kind)
     level = request.GET.get("level", "")
-    try:
-        number = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        number = 1
+    number = paging.page_number(request)
     notes, more = selectors.notes_page(batch, level=level, page=number)
     job = batch.job
     return render(request, "imports/detail.html", {
@@ -179,10 +176,7 @@ def batch_preview(request: HttpRequest, pk: int) -> HttpResponse:
     batch, kind, permissions = _batch_to_change(request, pk)
     if batch.status != BatchStatus.READY:
         return redirect(STEP_URLS.get(batch.status, "imports:detail"), batch.pk)
-    try:
-        number = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        number = 1
+    number = paging.page_number(request)
     show = "case.view_identity" in permissions and policy.reveal_identity(request.user, batch, request=request)
     try:
         rows, more = preview.page(batch, request.user, number, show_identity=show)

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from trove.core import policy
+from trove.core import paging, policy
 from trove.core.models.access import Participation
 from trove.intel import proceeding_actions as actions
 from trove.intel import selectors, stages
@@ -33,7 +33,7 @@ from trove.intel.forms import (
     VictimForm,
 )
 from trove.intel.models import Defendant, Proceeding, Stage
-from trove.intel.views import page_number, parse, refusal_text
+from trove.intel.views import parse, refusal_text
 
 
 @login_required
@@ -43,7 +43,7 @@ def proceeding_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = ProceedingFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    number = page_number(request)
+    number = paging.page_number(request)
     limit = selectors.LIST_ROWS
     offset = (number - 1) * limit
     rows = list(selectors.proceeding_list(request.user, data.get("stage", ""))[offset: offset + limit + 1])

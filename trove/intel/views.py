@@ -18,18 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from trove.core import policy
+from trove.core import paging, policy
 from trove.intel import actions, selectors
 from trove.intel.forms import AssignForm, ClassifyForm, ConcludeForm, LinkForm, TipFilterForm, TipForm, TipStepForm
 from trove.intel.models import LinkKind, Tip, TipStatus
 from trove.people.models import MissingPerson, Person, SuspectedVictim
-
-
-def page_number(request: HttpRequest) -> int:
-    try:
-        return max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        return 1
 
 
 def form_errors(form) -> ValidationError:
@@ -61,7 +54,7 @@ def tip_list(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     filters = selectors.TipFilters(view=view, source=data.get("source", ""),
                                    classification=data.get("classification", ""))
-    number = page_number(request)
+    number = paging.page_number(request)
     limit = selectors.LIST_ROWS
     offset = (number - 1) * limit
     tips = list(selectors.tip_list(request.user, filters)[offset: offset + limit + 1])

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trove.cases.models import Case
-from trove.core import policy
+from trove.core import paging, policy
 from trove.referrals import actions, selectors
 from trove.referrals.forms import ActivityForm, PlanForm, VisitForm
 from trove.referrals.models import RiskSign, VisitStatus
@@ -30,10 +30,7 @@ def followup_list(request: HttpRequest) -> HttpResponse:
         scope = "agency"
     today = timezone.localdate()
     limit = selectors.ROWS
-    try:
-        number = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        number = 1
+    number = paging.page_number(request)
     offset = (number - 1) * limit
     # One row more than a page tells whether a next page exists, without counting them all.
     visits = list(selectors.visits_due(request.user, scope, today)[offset: offset + limit + 1])

@@ -22,7 +22,7 @@ from trove.cases.lifecycle import owner_side
 from trove.cases.models import Case
 from trove.cases.sections import SECTIONS
 from trove.cases.selectors import case_for_user
-from trove.core import policy
+from trove.core import paging, policy
 from trove.referrals import actions, selectors
 from trove.referrals.forms import ChecklistForm, FeedbackForm, ReasonForm, ReferralForm, ServiceForm
 from trove.referrals.models import Referral, ReferralStatus
@@ -64,10 +64,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     whole_scope = request.GET.get("scope") == "scope" and policy.has_permission(user, "scope.supervise")
     # A page of rows without counting them all: one row more than a page says whether a next page exists.
     limit = selectors.ROWS
-    try:
-        number = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        number = 1
+    number = paging.page_number(request)
     if box == "received":
         rows, more = selectors.received_referral_page(user, number, limit)
     else:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from trove.cases.models import Case, CaseStatus
 from trove.cases.selectors import case_for_user
-from trove.core import policy
+from trove.core import paging, policy
 from trove.rules.models import IdentificationGround
 from trove.verification import actions, selectors
 from trove.verification.forms import DecisionForm, ReasonForm, ReplyForm, RequestForm, StatusForm, StepForm, TickForm
@@ -264,10 +264,7 @@ def deadlines(request: HttpRequest) -> HttpResponse:
         scope = "agency"
     limit = selectors.DEADLINE_ROWS
     # Steps page by page without counting them all: one row more than a page says whether a next page exists.
-    try:
-        number = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        number = 1
+    number = paging.page_number(request)
     offset = (number - 1) * limit
     steps = list(selectors.open_steps(request.user, scope)[offset: offset + limit + 1])
     requests = list(selectors.open_requests(request.user, scope)[: limit + 1])

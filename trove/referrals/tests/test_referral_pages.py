@@ -81,6 +81,13 @@ class InboxTests(ReferralTestCase):
         self.assertEqual(response.context["referrals"], expected[2:4])
         self.assertEqual((response.context["previous_page"], response.context["next_page"]), (1, 3))
 
+    def test_a_page_number_past_any_list_shows_an_empty_page(self):
+        huge = "9" * 30  # past a 64-bit offset, which the database refuses
+        for box, user in (("received", self.women), ("sent", self.p.owner)):
+            response = self.get(user, box=box, page=huge)
+            self.assertEqual(response.status_code, 200, box)
+            self.assertEqual(response.context["referrals"], [])
+
     def test_the_number_of_queries_does_not_grow_with_the_rows(self):
         def count():
             self.sign_in(self.women)
