@@ -31,9 +31,14 @@ def _link(request: HttpRequest, page: int) -> str:
 def paginate(request: HttpRequest, rows, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE) -> PageOf:
     start = (page - 1) * page_size
     fetched = list(rows[start: start + page_size + 1])
+    return page_of(request, fetched[:page_size], page, more=len(fetched) > page_size)
+
+
+def page_of(request: HttpRequest, rows: list, page: int, *, more: bool) -> PageOf:
+    """A page a selector cut itself (``rows``, and whether ``more`` follow)."""
     return PageOf(
-        rows=fetched[:page_size],
+        rows=rows,
         page=page,
-        next=_link(request, page + 1) if len(fetched) > page_size else None,
+        next=_link(request, page + 1) if more else None,
         previous=_link(request, page - 1) if page > 1 else None,
     )

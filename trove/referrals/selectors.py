@@ -89,6 +89,16 @@ def received_referral_page(user, number: int, size: int = ROWS) -> tuple[list[Re
     return [found[pk] for pk in shown[:size]], len(shown) > size
 
 
+def waiting_referrals(user, size: int = ROWS) -> list[Referral]:
+    """The first ``size`` of ``received_referrals`` still waiting for an answer (sent, not accepted), oldest first."""
+    agencies = policy.agencies_of(user, "referral.receive")
+    waiting = list(Referral.objects.filter(to_agency_id__in=agencies, status=ReferralStatus.SENT)
+                   .order_by("referred_on", "pk").values_list("pk", "case_id"))
+    shown = _seen_in_order(user, waiting, 0, size)
+    found = Referral.objects.select_related("case", "from_agency", "to_agency").in_bulk(shown)
+    return [found[pk] for pk in shown]
+
+
 def sent_referrals(user, *, ended: bool = False, whole_scope: bool = False) -> models.QuerySet[Referral]:
     """Referrals of the cases the user's agencies own (with ``whole_scope``, every one the user reaches, a
     supervisor's scope included): the open ones, or those that ended."""

@@ -339,14 +339,12 @@ def referrals_waiting(user) -> dict | None:
     """Referrals sent to the user's agencies that wait for their answer, the oldest first, those past the working
     limit marked. None (no panel) for a user whose agencies do not receive referrals."""
     from trove.core import policy
-    from trove.referrals.models import ReferralStatus
-    from trove.referrals.selectors import received_referrals
+    from trove.referrals.selectors import waiting_referrals
 
     if not policy.has_permission(user, "referral.receive"):
         return None
     limit = timezone.localdate() - datetime.timedelta(days=referral_answer_days())
-    waiting = list(received_referrals(user).filter(status=ReferralStatus.SENT)
-                   .order_by("referred_on", "pk")[:MY_ROWS])
+    waiting = waiting_referrals(user, MY_ROWS)
     return {"referrals": [(referral, referral.referred_on < limit) for referral in waiting],
             "answer_days": referral_answer_days()}
 

@@ -18,7 +18,7 @@ from trove.agencies.models import Agency
 from trove.api.auditing import reveal, touched
 from trove.api.errors import ERRORS, WRITE_ERRORS
 from trove.api.lookups import case_of, chosen
-from trove.api.pagination import paginate
+from trove.api.pagination import page_of, paginate
 from trove.api.schemas import AgencyRef, CaseCode, Choice, Day, Error, Id, Listing, Page, PageSize, Text, agency_ref
 from trove.cases.lifecycle import owner_side
 from trove.cases.models import Case
@@ -209,12 +209,13 @@ def referral_list(request, box: Choice(["received", "sent"]) | None = BOX,
     if (box == "received" and not can_receive) or (box == "sent" and not can_send):
         raise PermissionDenied
     if box == "received":
-        referrals = selectors.received_referrals(user)
+        rows, more = selectors.received_referral_page(user, page, page_size)
+        found = page_of(request, rows, page, more=more)
     else:
         referrals = selectors.sent_referrals(user, ended=state == "ended",
                                              whole_scope=scope == "scope"
                                              and policy.has_permission(user, "scope.supervise"))
-    found = paginate(request, referrals, page, page_size)
+        found = paginate(request, referrals, page, page_size)
     return found.frame([referral_out(referral) for referral in found.rows])
 
 

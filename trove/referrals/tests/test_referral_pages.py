@@ -75,6 +75,24 @@ class InboxTests(ReferralTestCase):
         self.assertEqual([more for _rows, more in pages], [True, True, False, False])
         self.assertEqual([len(rows) for rows, _more in pages], [2, 2, 1, 0])
         self.assertEqual(selectors.received_referral_page(self.p.outsider, 1), ([], False))
+        # Those still waiting for an answer, oldest first (the caseworkers' board), are the same rows.
+        waiting = list(selectors.received_referrals(self.women).filter(status=ReferralStatus.SENT)
+                       .order_by("referred_on", "pk"))
+        self.assertEqual(len(waiting), 4)
+        self.assertEqual(selectors.waiting_referrals(self.women, 10), waiting)
+        self.assertEqual(selectors.waiting_referrals(self.women, 2), waiting[:2])
+        self.assertEqual(selectors.waiting_referrals(self.p.outsider, 10), [])
+        # The API's received box pages the same way.
+        from trove.api.tests.helpers import make_token
+
+        token = make_token(self.women)
+        found = []
+        for number in (1, 2, 3):
+            page = self.client.get("/api/v1/referrals", {"box": "received", "page": number, "page_size": 2},
+                                   HTTP_AUTHORIZATION=f"Bearer {token}").json()
+            found += [row["id"] for row in page["results"]]
+            self.assertEqual(page["next"] is not None, number < 3, number)
+        self.assertEqual(found, [referral.pk for referral in expected])
         # The page as the receiver sees it, with the links to the pages around it.
         with mock.patch.object(selectors, "ROWS", 2):
             response = self.get(self.women, page=2)
