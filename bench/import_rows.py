@@ -27,6 +27,7 @@ import io
 import json
 import os
 import random
+import resource
 import sys
 import time
 from pathlib import Path
@@ -143,8 +144,13 @@ def main() -> None:
     parser.add_argument("--reset", action="store_true", help="delete what earlier runs imported first")
     parser.add_argument("--row-by-row", action="store_true",
                         help="write each row through receive_person, as before the bulk intake (for comparison)")
-    parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the timed part to FILE")
+    parser.add_argument("--one-process", action="store_true",
+                        help="prepare every batch in this process, without the helper process (for comparison)")
+    parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the timed part to FILE (this "
+                        "process only: the helper process is not profiled)")
     args = parser.parse_args()
+    if args.one_process:
+        os.environ["IMPORT_HELPER_PROCESS"] = "false"
 
     import django
 
@@ -186,11 +192,13 @@ def main() -> None:
     generated = time.perf_counter() - started
     print(f"  {len(content) / 1e6:.1f} MB in {generated:.1f} s; importing…", flush=True)
 
+    from django.conf import settings
     from django.db import connection
 
     queries = QueryCounter()
     load_before = os.getloadavg()
     cpu_started = time.process_time()
+    children_started = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     profiler = None
     if args.profile:
@@ -205,10 +213,13 @@ def main() -> None:
         profiler.dump_stats(args.profile)
     elapsed = time.perf_counter() - started
     cpu = time.process_time() - cpu_started
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    helper_cpu = (children.ru_utime + children.ru_stime) - (children_started.ru_utime + children_started.ru_stime)
     load_after = os.getloadavg()
 
     results = {
         "scenario": "import_rows_row_by_row" if args.row_by_row else "import_rows",
+        "helper_process": settings.IMPORT_HELPER_PROCESS and connection.vendor == "postgresql",
         "engine": connection.vendor, "rows": args.rows, "seed": args.seed,
         "file_mb": round(len(content) / 1e6, 1), "registry_before": before,
         "seconds_total": round(elapsed, 1), "seconds_upload_to_mapping": round(prepared, 1),
@@ -216,6 +227,7 @@ def main() -> None:
         "queries": queries.count, "queries_per_row": round(queries.count / args.rows, 2),
         "seconds_in_sql": round(queries.seconds, 1), "slowest_sql": queries.slowest(),
         "cpu_seconds_of_this_process": round(cpu, 1),
+        "cpu_seconds_of_the_helper_process": round(helper_cpu, 1),
         "created": batch.created_count, "linked": batch.linked_count, "skipped": batch.skipped_count,
         "failed": batch.failed_count, "repeated_rows_in_file": repeats, "rows_meant_to_fail": failing,
         "header": [batch.header_row, batch.header_rows, batch.first_data_row],

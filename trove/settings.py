@@ -241,6 +241,10 @@ TASKS = {
 # (`manage.py requeue_abandoned_jobs`); set it above the longest export or import the installation runs.
 JOBS_ABANDONED_AFTER_MINUTES = envint("JOBS_ABANDONED_AFTER_MINUTES", 120)
 
+# An import of thousands of rows on PostgreSQL prepares its next batches (reading, parsing, the duplicate check) in a
+# second process while the first writes (trove.imports.ahead); turn it off on a machine with one core.
+IMPORT_HELPER_PROCESS = envbool("IMPORT_HELPER_PROCESS", True)
+
 # --- Retention and data subjects' rights (trove.privacy) --------------------------------------------------------------
 # A closed case is archived (read-only, out of the daily lists) this many days after it closed, by
 # `manage.py apply_retention` (docs/deploy.md). The law sets no period for victim files; five years is the project's

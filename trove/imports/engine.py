@@ -27,7 +27,9 @@ only) for the report, so the sheet is read once; a resumed run reads it again fo
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import logging
 import pickle
 import zlib
 from collections.abc import Iterator
@@ -41,13 +43,15 @@ from django.utils.translation import gettext as _
 
 from trove.core import bulk
 from trove.imports import database, selectors
-from trove.imports.matching import BatchIndex, RegistryMatcher
+from trove.imports.matching import BatchIndex, RecentPersons, RegistryMatcher
 from trove.imports.models import BatchStatus, ImportBatch, ImportedRecord, NoteLevel, RecordOutcome, RowNote
 from trove.imports.persons import matching_data
 from trove.imports.reading import open_workbook
 from trove.imports.registry import PendingRow, Skip, Written, get_kind
 from trove.imports.rows import ParsedRow, RowReader, WriteContext
 from trove.people.models import Person
+
+logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
 FIRST_STATISTICS = 1000  # rows written before the tables the duplicate check reads are analysed, then ×4
@@ -74,6 +78,29 @@ class RowResult:
     same_as: RowResult | None = None
 
 
+@dataclass
+class Prepared:
+    """One batch of the sheet before anything of it is written: the rows parsed, the rows of them imported before
+    (by fingerprint), the person of each row that may be written (row number -> the person and the remarks on it),
+    that person's candidates in the registry and the profile and probe keys they were found with. ``packed`` keeps
+    the sheet's rows (compressed) for the report.
+
+    Prepared by the helper process (``trove.imports.ahead``), a batch also says its place in the run (``seq``) and
+    the last batch whose new persons the helper knew when it checked the rows (``known_through``); ``None`` means
+    it was checked just before being written, knowing them all. ``created`` is filled once it is written: the new
+    persons' ids and profiles."""
+
+    parsed: list[ParsedRow]
+    previous: dict[str, tuple[int, int]]
+    persons: dict[int, tuple[object, list[str]]] = field(default_factory=dict)
+    candidates: dict[int, list] = field(default_factory=dict)
+    profiles: dict[int, tuple] = field(default_factory=dict)  # row -> the person's profile and probe keys
+    packed: bytes | None = None
+    seq: int = 0
+    known_through: int | None = None
+    created: list = field(default_factory=list)
+
+
 def _messages(error: ValidationError, label) -> list[str]:
     if not hasattr(error, "error_dict"):
         return list(error.messages)
@@ -97,9 +124,12 @@ class Runner:
         self.reader = RowReader(self.context, batch.mapping, labels)
         self.seen: dict[str, int] = {}
         self.matcher = RegistryMatcher()
+        self.recent = RecentPersons(self.matcher)
+        self._prepared: set[str] = set()  # the fingerprints of the rows whose person was prepared
         self.context.unit_resolver = self.matcher.resolver
         self._content_types: dict[type, ContentType] = {}
         self._workbook = None
+        self._counted: int | None = None
         self._kept_rows: list[bytes] | None = None
 
     # Reading ----------------------------------------------------------------------------------------------------
@@ -108,6 +138,18 @@ class Runner:
         if self._workbook is None:
             self._workbook = open_workbook(selectors.batch_content(self.batch), self.batch.file_format)
         return self._workbook
+
+    def rows_left(self, start: int | None = None) -> int:
+        """The rows of the sheet from ``start`` (at the first data row at the earliest) to its end: counted once
+        when the file does not say (a sheet written without its dimensions)."""
+        from trove.imports.reading import count_rows
+
+        last = self.batch.total_rows
+        if last is None:
+            if self._counted is None:
+                self._counted = count_rows(self.workbook(), self.batch.sheet_name)
+            last = self._counted
+        return max(0, last - max(self.batch.first_data_row or 1, start or 0) + 1)
 
     def source_rows(self, start: int | None = None, stop: int | None = None) -> Iterator[tuple[int, list]]:
         first = max(self.batch.first_data_row or 1, start or 0)
@@ -143,7 +185,35 @@ class Runner:
 
     # One row ----------------------------------------------------------------------------------------------------
 
-    def screen(self, parsed: ParsedRow, previous: dict[str, tuple[int, int]]) -> RowResult:
+    def prepare(self, rows: list[tuple[int, list]], *, keep: bool = False) -> Prepared:
+        """Everything a batch needs before it is written: its rows parsed, the rows imported before, the person of
+        each row that may be written and that person's candidates in the registry. Reads only; the helper process
+        of a long import (``trove.imports.ahead``) runs it for the batches ahead of the one being written."""
+        parsed = [self.reader.read(number, cells) for number, cells in rows]
+        previous = self._previous([row.fingerprint for row in parsed if row.fingerprint])
+        packed = zlib.compress(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL), 1) if keep else None
+        prepared = Prepared(parsed=parsed, previous=previous, packed=packed)
+        if self.kind.person is None:
+            return prepared
+        for row in parsed:
+            # A repeat of an earlier row, or a row imported before, is skipped: its person is not needed.
+            if row.skip or row.problems or row.fingerprint in previous or row.fingerprint in self._prepared:
+                continue
+            self._prepared.add(row.fingerprint)
+            prepared.persons[row.number] = self.kind.person(row.values, self.context)
+        self._check(prepared, [number for number, (person, _remarks) in prepared.persons.items()
+                               if person.full_name])
+        return prepared
+
+    def _check(self, prepared: Prepared, numbers: list[int]) -> None:
+        persons = [matching_data(prepared.persons[number][0]) for number in numbers]
+        found = self.matcher.candidates(persons, limit=CANDIDATES_SHOWN)
+        prepared.candidates.update(zip(numbers, found, strict=True))
+        for number, data in zip(numbers, persons, strict=True):
+            profile = self.matcher.profile(data)
+            prepared.profiles[number] = (profile, self.matcher.probes(profile))
+
+    def screen(self, parsed: ParsedRow, prepared: Prepared) -> RowResult:
         """What the row needs before the registry is asked: left out, a repeat, unreadable, or to be written
         (outcome "pending"; for a kind about a person ``person`` holds the person it describes)."""
         result = RowResult(number=parsed.number, outcome="skipped", remarks=list(parsed.remarks), row=parsed)
@@ -156,8 +226,8 @@ class Runner:
             result.reasons = [_("The same as row %(row)d of this file.") % {"row": earlier}]
             return result
         self.seen[parsed.fingerprint] = parsed.number
-        if parsed.fingerprint in previous:
-            batch_id, row = previous[parsed.fingerprint]
+        if parsed.fingerprint in prepared.previous:
+            batch_id, row = prepared.previous[parsed.fingerprint]
             result.reasons = [_("Already imported: import %(batch)d, row %(row)d.") % {"batch": batch_id, "row": row}]
             return result
         if parsed.problems:
@@ -165,18 +235,32 @@ class Runner:
             return result
         result.outcome = "pending"
         if self.kind.person is not None:
-            result.person, remarks = self.kind.person(parsed.values, self.context)
+            if parsed.number not in prepared.persons:
+                prepared.persons[parsed.number] = self.kind.person(parsed.values, self.context)
+            result.person, remarks = prepared.persons[parsed.number]
             result.remarks.extend(remarks)
         return result
 
-    def check_registry(self, results: list[RowResult]) -> None:
+    def check_registry(self, results: list[RowResult], prepared: Prepared) -> None:
         """The duplicate check of every pending row: against the registry (one candidate at or above the match
         threshold links the row to them, several leave it to an officer, lower scores add a remark), then against
         the new persons of the earlier rows of the batch."""
         if self.kind.person is None:
             return
         rows = [result for result in results if result.outcome == "pending" and result.person.full_name]
-        found = self.matcher.candidates([matching_data(result.person) for result in rows], limit=CANDIDATES_SHOWN)
+        unchecked = [result.number for result in rows if result.number not in prepared.candidates]
+        if unchecked:
+            self._check(prepared, unchecked)
+        found = [prepared.candidates[result.number] for result in rows]
+        if prepared.known_through is not None:  # the profiles the helper process worked out: not again here
+            for result in rows:
+                if result.number in prepared.profiles:
+                    self.matcher.adopt(matching_data(result.person), *prepared.profiles[result.number])
+        if prepared.known_through is not None:
+            # Checked ahead by the helper: the persons of the batches written since it last heard of them are in
+            # the registry now, and must be candidates as they would have been.
+            profiles = [self.matcher.profile(matching_data(result.person)) for result in rows]
+            found = self.recent.completed(profiles, found, after=prepared.known_through, limit=CANDIDATES_SHOWN)
         index = BatchIndex(self.matcher)
         for position, (result, candidates) in enumerate(zip(rows, found, strict=True)):
             result.candidates = candidates
@@ -236,9 +320,9 @@ class Runner:
         linked = any(item.outcome == RecordOutcome.LINKED for item in outcome.written)
         result.outcome = "linked" if linked else "created"
 
-    def process_rows(self, parsed: list[ParsedRow], previous: dict[str, tuple[int, int]]) -> list[RowResult]:
-        results = [self.screen(row, previous) for row in parsed]
-        self.check_registry(results)
+    def process_rows(self, prepared: Prepared) -> list[RowResult]:
+        results = [self.screen(row, prepared) for row in prepared.parsed]
+        self.check_registry(results, prepared)
         self.write(results)
         for result in results:
             result.person, result.existing, result.same_as = None, None, None
@@ -246,26 +330,29 @@ class Runner:
 
     # A batch of rows --------------------------------------------------------------------------------------------
 
-    def run_batch(self, rows: list[tuple[int, list]], *, token: str | None) -> list[RowResult]:
-        """Process ``rows`` in one transaction; with a ``token`` commit them, without one roll everything back."""
-        parsed = [self.reader.read(number, cells) for number, cells in rows]
-        previous = self._previous([row.fingerprint for row in parsed if row.fingerprint])
+    def run_batch(self, rows: list[tuple[int, list]] | None, *, token: str | None,
+                  prepared: Prepared | None = None) -> list[RowResult]:
+        """Process ``rows`` (or the batch ``prepared`` from them) in one transaction; with a ``token`` commit them,
+        without one roll everything back."""
+        if prepared is None:
+            prepared = self.prepare(rows)
         with transaction.atomic():
             if token is not None:
                 locked = ImportBatch.objects.select_for_update().get(pk=self.batch.pk)
                 if locked.run_token != token or locked.status != BatchStatus.RUNNING:
                     raise Superseded
                 database.commit_without_waiting_for_disk()
-            results = self.process_rows(parsed, previous)
+            results = self.process_rows(prepared)
             if token is None:
                 transaction.set_rollback(True)
             else:
-                self._save(results, last_row=rows[-1][0])
+                self._save(results, last_row=prepared.parsed[-1].number)
         if token is not None:
             # The persons this batch created are in the registry now: the next batches' duplicate check knows them
             # without reading them back.
-            self.matcher.remember(item.record for result in results for item in result.written
-                                  if isinstance(item.record, Person) and item.outcome == RecordOutcome.CREATED)
+            prepared.created = self.matcher.remember(
+                item.record for result in results for item in result.written
+                if isinstance(item.record, Person) and item.outcome == RecordOutcome.CREATED)
         return results
 
     def _content_type(self, record) -> ContentType:
@@ -303,44 +390,61 @@ class Runner:
 
     # The whole sheet ----------------------------------------------------------------------------------------------
 
+    def batches(self, *, token: str | None, start: int | None, keep: bool) -> Iterator[Prepared]:
+        """The batches from ``start`` to the end of the sheet, each prepared: for a long import on PostgreSQL by a
+        helper process, ahead of the writing (``trove.imports.ahead``); else here, just before it is written. A
+        helper that stops leaves the rest to this process."""
+        from trove.imports import ahead
+
+        after = None
+        if token is not None and ahead.worth_it(self, start):
+            helper = ahead.Helper.start(self, start=start, keep=keep, batch_size=BATCH_SIZE)
+            try:
+                for prepared in helper.batches():
+                    after = prepared.parsed[-1].number
+                    yield prepared
+                    self.recent.add(prepared.seq, prepared.created)
+                    helper.created(prepared.seq, prepared.created)
+            finally:
+                helper.stop()
+            logger.info("import %s: the helper process prepared the rows up to row %s%s", self.batch.pk, after,
+                        ", the last" if helper.finished else "")
+            if helper.finished:
+                return
+        rows = self.source_rows(start=start if after is None else after + 1)
+        while chunk := list(itertools.islice(rows, BATCH_SIZE)):
+            yield self.prepare(chunk, keep=keep)
+
     def run(self, *, token: str | None, progress, start: int | None = None) -> list[RowResult]:
         """Every row from ``start`` (after the last row done when resuming) to the end. With a token the rows are
         committed and nothing is kept in memory; without one (a dry run) nothing is written and the results are
         returned for the report."""
         kept: list[RowResult] = []
-        rows = self.source_rows(start=start)
         # A run that reads the sheet from its first data row keeps the rows for the report, which then need not read
         # the file a second time.
         self._kept_rows = [] if start is None or start <= (self.batch.first_data_row or 1) else None
         written, next_statistics = 0, FIRST_STATISTICS
-        while chunk := list(itertools.islice(rows, BATCH_SIZE)):
-            if self._kept_rows is not None:
-                self._kept_rows.append(zlib.compress(pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL), 1))
-            results = self.run_batch(chunk, token=token)
-            written += len(chunk)
-            if token is not None and written >= next_statistics:
-                database.refresh_statistics()
-                next_statistics *= 4
-            if token is None:
-                for result in results:
-                    result.written, result.candidates, result.row = [], [], None
-                kept.extend(results)
-            progress.advance(len(chunk))
+        batches = self.batches(token=token, start=start, keep=self._kept_rows is not None)
+        with contextlib.closing(batches):  # a failed batch stops the helper process at once
+            for prepared in batches:
+                if self._kept_rows is not None:
+                    self._kept_rows.append(prepared.packed)
+                results = self.run_batch(None, token=token, prepared=prepared)
+                written += len(prepared.parsed)
+                if token is not None and written >= next_statistics:
+                    database.refresh_statistics()
+                    next_statistics *= 4
+                if token is None:
+                    for result in results:
+                        result.written, result.candidates, result.row = [], [], None
+                    kept.extend(results)
+                progress.advance(len(prepared.parsed))
         return kept
 
 
 # Running a whole import (the background job and the command line) ----------------------------------------------
 
 EVERY_ROW = 10**9
-
-
-def _rows_to_do(batch: ImportBatch, runner: Runner) -> int:
-    from trove.imports.reading import count_rows
-
-    last = batch.total_rows
-    if last is None:
-        last = count_rows(runner.workbook(), batch.sheet_name)
-    return max(0, last - (batch.first_data_row or 1) + 1)
 
 
 def summary_message(counts: dict[str, int]) -> str:
@@ -357,7 +461,7 @@ def execute(*, batch: ImportBatch, acting_user, token: str, progress) -> ImportB
 
     runner = Runner(batch, acting_user)
     first = batch.first_data_row or 1
-    progress.start(total=_rows_to_do(batch, runner), message=_("Importing the rows…"))
+    progress.start(total=runner.rows_left(), message=_("Importing the rows…"))
     if batch.last_row >= first:
         progress.advance(batch.last_row - first + 1)
     try:
@@ -394,7 +498,7 @@ def check(*, batch: ImportBatch, acting_user, progress) -> dict[str, int]:
     from trove.imports import report
 
     runner = Runner(batch, acting_user)
-    progress.start(total=_rows_to_do(batch, runner), message=_("Checking the rows…"))
+    progress.start(total=runner.rows_left(), message=_("Checking the rows…"))
     results = runner.run(token=None, progress=progress)
     outcomes = {result.number: (result.outcome, "\n".join(result.reasons + result.remarks), "")
                 for result in results if result.outcome != "blank"}

@@ -35,6 +35,7 @@ from trove.people.matching.scoring import (
 
 QUERY_CHUNK = 2000  # values in one IN (...) list
 KEPT_PROFILES = 200_000  # registry persons whose profile the run keeps
+KEPT_PROBES = 5_000  # rows whose probe keys are kept
 
 
 def _chunks(values: list, size: int = QUERY_CHUNK):
@@ -44,13 +45,19 @@ def _chunks(values: list, size: int = QUERY_CHUNK):
 
 def _key_holders(keys: list[int]) -> list[tuple[int, int]]:
     """(person id, key) for every stored blocking key among ``keys``: on PostgreSQL in one query with the keys as
-    one array (an ``IN`` list of thousands of placeholders costs more to build than to run)."""
+    one array (an ``IN`` list of thousands of placeholders costs more to build than to run), sent and read in
+    binary by a cursor of its own (Django's cursor writes the array into the statement's text: a third slower for
+    the thousands of keys and tens of thousands of holders of a batch)."""
     from trove.people.models import MatchKey
 
     if connection.vendor == "postgresql":
+        import psycopg
+
         table = connection.ops.quote_name(MatchKey._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT person_id, key FROM {table} WHERE key = ANY(%s::bigint[])", [keys])  # noqa: S608
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(f"SELECT person_id, key FROM {table} WHERE key = ANY(%s::bigint[])",  # noqa: S608
+                           [keys], binary=True)
             return cursor.fetchall()
     found: list[tuple[int, int]] = []
     for part in _chunks(keys):
@@ -71,8 +78,15 @@ class RegistryMatcher:
         """``probe_keys(profile)``, computed once for a batch's check against the registry and within the batch."""
         found = self._probes.get(id(profile))
         if found is None or found[0] is not profile:
+            if len(self._probes) >= KEPT_PROBES:
+                self._probes = {}  # a run whose rows were checked elsewhere asks here for a batch at a time
             found = self._probes[id(profile)] = (profile, probe_keys(profile))
         return found[1]
+
+    def adopt(self, data: PersonData, profile: Profile, probes: dict[str, float]) -> None:
+        """The profile and probe keys of ``data`` as another process of the import worked them out."""
+        kept = self.resolver.keep(data, profile)
+        self._probes[id(kept)] = (kept, probes)
 
     def _keep(self, pk: int, profile: Profile) -> None:
         self._known[pk] = profile
@@ -93,10 +107,19 @@ class RegistryMatcher:
                 self._keep(person.pk, found[person.pk])
         return found
 
-    def remember(self, persons) -> None:
-        """Persons just written (decrypted, in memory, not merged): their profiles are kept as if read back."""
+    def remember(self, persons) -> list[tuple[int, Profile]]:
+        """Persons just written (decrypted, in memory, not merged): their profiles are kept as if read back, and
+        returned."""
+        kept = []
         for person in persons:
-            self._keep(person.pk, self.profile(plain_values(person)))
+            kept.append((person.pk, self.profile(plain_values(person))))
+            self._keep(*kept[-1])
+        return kept
+
+    def keep(self, profiles: list[tuple[int, Profile]]) -> None:
+        """Profiles of persons written by another process (``remember`` there)."""
+        for pk, profile in profiles:
+            self._keep(pk, profile)
 
     def forget(self, ids) -> None:
         """Persons changed (merged, undone) since they were read; not needed within one run of an import."""
@@ -189,6 +212,79 @@ def _person(pk: int):
     from trove.people.models import Person
 
     return Person.from_db(DEFAULT_DB_ALIAS, ["id"], [pk])
+
+
+def _id_keys(profile: Profile) -> set[str]:
+    """A person's ID numbers and phone as the registry looks them up: an ID number whatever field holds it."""
+    return {f"phone|{value}" if kind == "phone" else f"id|{value}" for kind, value in profile.ids.items()}
+
+
+class RecentPersons:
+    """The persons the last batches of a run created, in memory, for rows checked against the registry before those
+    batches were written (by the helper process of ``trove.imports.ahead``, working ahead of the writing).
+    ``completed`` adds to each row's candidates those of these persons the registry would have given: sharing a
+    blocking key or an ID number, scored and kept by the same rules as ``RegistryMatcher.candidates``."""
+
+    def __init__(self, matcher: RegistryMatcher) -> None:
+        self.matcher = matcher
+        self.batches: dict[int, list[tuple[int, set[str], set[str]]]] = {}  # batch -> (person, keys, ID keys)
+        self.profiles: dict[int, Profile] = {}
+        self.blocks: dict[str, set[int]] = defaultdict(set)
+        self.by_id: dict[str, set[int]] = defaultdict(set)
+
+    def add(self, seq: int, profiles: list[tuple[int, Profile]]) -> None:
+        persons = self.batches[seq] = []
+        for pk, profile in profiles:
+            persons.append((pk, stored_keys(profile), _id_keys(profile)))
+            self.profiles[pk] = profile
+            for key in persons[-1][1]:
+                self.blocks[key].add(pk)
+            for key in persons[-1][2]:
+                self.by_id[key].add(pk)
+
+    def forget_through(self, seq: int) -> None:
+        """Leave out the persons of the batches up to ``seq``: those checked later know them from the registry."""
+        for done in [done for done in self.batches if done <= seq]:
+            for pk, keys, ids in self.batches.pop(done):
+                del self.profiles[pk]
+                for index, found in ((self.blocks, keys), (self.by_id, ids)):
+                    for key in found:
+                        index[key].discard(pk)
+                        if not index[key]:
+                            del index[key]
+
+    def completed(self, profiles: list[Profile], found: list[list[Candidate]], *, after: int, limit: int,
+                  threshold: float = CANDIDATE_THRESHOLD) -> list[list[Candidate]]:
+        """``found`` (the candidates of each of ``profiles`` in the registry as it was when they were checked, which
+        held the persons of the batches up to ``after``) with those of the persons created since."""
+        self.forget_through(after)
+        if not self.profiles:
+            return found
+        floor = threshold - CEILING_MARGIN
+        completed = []
+        for profile, candidates in zip(profiles, found, strict=True):
+            met: set[int] = set()
+            for key in self.matcher.probes(profile):
+                met |= self.blocks.get(key, set())
+            id_hits: set[int] = set()
+            for key in _id_keys(profile):
+                id_hits |= self.by_id.get(key, set())
+            if not met and not id_hits:
+                completed.append(candidates)
+                continue
+            known = {candidate.person_id for candidate in candidates}
+            scored = [(candidate.score, candidate.person_id, candidate) for candidate in candidates]
+            names = name_ceiling(profile)
+            for pid in sorted((met | id_hits) - known):
+                other = self.profiles[pid]
+                if pid not in id_hits and score_ceiling(profile, other, names, floor) < floor:
+                    continue
+                score, reasons = score_profiles(profile, other)
+                if score >= threshold or pid in id_hits:
+                    scored.append((score, pid, Candidate(person=_person(pid), score=score, reasons=reasons)))
+            scored.sort(key=lambda item: (-item[0], item[1]))
+            completed.append([candidate for _score, _pid, candidate in scored[:limit]])
+        return completed
 
 
 class BatchIndex:

@@ -133,11 +133,15 @@ class UnitResolver:
         key = _profile_key(data)
         found = self._profiles.get(key)
         if found is None:
-            found = build_profile(data, self)
-            if len(self._profiles) >= KEPT_PROFILES:
-                del self._profiles[next(iter(self._profiles))]
-            self._profiles[key] = found
+            found = self.keep(data, build_profile(data, self))
         return found
+
+    def keep(self, data: PersonData, profile: Profile) -> Profile:
+        """Remember ``profile`` as the profile of ``data`` (built by another process of the same import)."""
+        if len(self._profiles) >= KEPT_PROFILES:
+            del self._profiles[next(iter(self._profiles))]
+        self._profiles[_profile_key(data)] = profile
+        return profile
 
 
 KEPT_PROFILES = 20_000

@@ -1,0 +1,219 @@
+"""A long import on PostgreSQL prepares its next batches in a second process while this one writes.
+
+Half of an import's work needs nothing the batches before it write: reading the sheet, parsing the cells, making
+each row's person and finding that person's candidates in the registry (``Runner.prepare``). The other half is the
+writing: the actions, the links, the notes, the commit. On two cores the halves take about as long as each other, so
+for ``MIN_ROWS`` rows or more a helper process (``serve``) prepares the batches, a few in front of the one being
+written (``PIPE_BYTES``), and this process writes them in order (``Runner.batches``).
+
+The persons a batch creates reach the helper after that batch commits (``Helper.created``): until then the helper's
+check of later rows cannot know them. Each prepared batch says the last batch whose persons the helper knew
+(``Prepared.known_through``), and the writer checks its rows against the persons of the batches after that
+(``trove.imports.matching.RecentPersons``), so that a row about a person the batch just before created is linked to
+them, as it is when one process does everything.
+
+The helper only reads, on a connection of its own, so it runs only where it sees what the writer commits: on
+PostgreSQL, outside a transaction (not inside a test's). If it stops (killed, an error), the writer prepares the rest
+itself from the row after the last batch it received; if the writer stops, the helper sees its parent gone and stops
+too. ``IMPORT_HELPER_PROCESS=false`` turns it off (a machine with one core gains nothing from it).
+
+Nothing read from the file leaves the two processes: what passes between them goes through a pipe between a parent
+and its child, and the helper reports an error by its type only, as the job runner does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import itertools
+import logging
+import multiprocessing
+import os
+import queue
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.utils import translation
+
+logger = logging.getLogger(__name__)
+
+MIN_ROWS = 2_000  # fewer rows take less time than starting the helper (a second or two)
+# The pipe holds about five prepared batches: either process may be slower for a while (a commit, a batch of
+# people with common names) without the other waiting.
+PIPE_BYTES = 1 << 20
+WAIT_SECONDS = 1.0  # how often either side looks whether the other is still there
+
+
+@dataclass(frozen=True)
+class Order:
+    """What the helper needs to prepare the batches of one run (passed to the new process)."""
+
+    batch: int
+    user: int
+    start: int | None
+    keep: bool
+    batch_size: int
+    language: str
+    database: dict  # the connection's settings: under tests, the test database's name
+    files: str  # ATTACHMENTS_ROOT, where the stored workbook is (moved by tests)
+    key_digest: str  # the helper's fingerprints and blind indexes must be the writer's
+
+
+@dataclass(frozen=True)
+class End:
+    """The helper's last message: every row prepared, or the type of the error that stopped it."""
+
+    error: str = ""
+
+
+def _key_digest() -> str:
+    return hashlib.sha256(settings.BLIND_INDEX_KEY.encode()).hexdigest()
+
+
+def worth_it(runner, start: int | None) -> bool:
+    """Whether this run should prepare its batches in a helper process."""
+    if not settings.IMPORT_HELPER_PROCESS or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return False
+    return runner.rows_left(start) >= MIN_ROWS
+
+
+class Helper:
+    """The writer's side: the helper process, the batches it sends, the persons sent back to it. Each direction is
+    a pipe whose other end only the helper holds, so that either side sees the other go (an end of file, a broken
+    pipe) even in the middle of a message."""
+
+    def __init__(self, runner, process, batches, persons) -> None:
+        self.runner = runner
+        self.process = process
+        self._batches = batches
+        self._persons = persons
+        self.finished = False
+
+    @classmethod
+    def start(cls, runner, *, start: int | None, keep: bool, batch_size: int) -> Helper:
+        context = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited connection or thread
+        batches, batches_in = context.Pipe(duplex=False)
+        persons_out, persons = context.Pipe(duplex=False)
+        database = {name: connection.settings_dict.get(name) for name in ("NAME", "USER", "PASSWORD", "HOST", "PORT")}
+        order = Order(batch=runner.batch.pk, user=runner.context.acting_user.pk, start=start, keep=keep,
+                      batch_size=batch_size, language=translation.get_language() or settings.LANGUAGE_CODE,
+                      database=database, files=str(settings.ATTACHMENTS_ROOT), key_digest=_key_digest())
+        process = context.Process(target=serve, args=(order, batches_in, persons_out), name="trove-import-helper",
+                                  daemon=True)
+        with contextlib.suppress(AttributeError, OSError):  # Linux: a pipe of several batches, not one
+            fcntl.fcntl(batches.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+        process.start()
+        batches_in.close()
+        persons_out.close()
+        return cls(runner, process, batches, persons)
+
+    def batches(self):
+        """The prepared batches in order, until the last or until the helper stops."""
+        while True:
+            try:
+                if not self._batches.poll(WAIT_SECONDS):
+                    if self.process.is_alive():
+                        continue
+                    raise EOFError
+                item = self._batches.recv()
+            except (EOFError, OSError):
+                logger.warning("import %s: the helper process stopped (exit code %s); preparing here",
+                               self.runner.batch.pk, self.process.exitcode)
+                return
+            if isinstance(item, End):
+                if item.error:
+                    logger.warning("import %s: the helper process stopped (%s); preparing here",
+                                   self.runner.batch.pk, item.error)
+                self.finished = not item.error
+                return
+            yield item
+
+    def created(self, seq: int, profiles: list) -> None:
+        """The persons batch ``seq`` created, now committed: the helper's next checks know them."""
+        try:
+            self._persons.send((seq, profiles))
+        except OSError:
+            pass  # the helper is gone; the next ``batches`` step says so
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join(timeout=10)
+        self._batches.close()
+        self._persons.close()
+
+
+# The helper's side --------------------------------------------------------------------------------------------------
+
+def _listen(persons, heard: queue.SimpleQueue) -> None:
+    """Take the writer's messages as they come (the writer never waits on the helper), until it closes its end."""
+    try:
+        while True:
+            heard.put(persons.recv())
+    except (EOFError, OSError):
+        heard.put(None)
+
+
+def serve(order: Order, batches, persons) -> None:
+    """The helper process: prepare every batch of the run, in order. Sending a batch waits while the pipe is full,
+    so the helper is only a few batches ahead."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trove.settings")
+    import django
+
+    django.setup()
+    from django.test.utils import override_settings
+
+    connection.settings_dict.update(order.database)
+    # Changed as tests change it, so that the private storage follows (``setting_changed``).
+    override_settings(ATTACHMENTS_ROOT=Path(order.files)).enable()
+    heard: queue.SimpleQueue = queue.SimpleQueue()
+    threading.Thread(target=_listen, args=(persons, heard), daemon=True).start()
+    try:
+        _serve(order, batches, heard)
+    except (BrokenPipeError, EOFError, WriterGone):
+        pass  # the writer stopped: nobody takes the batches
+    except Exception as error:  # noqa: BLE001 - the writer prepares the rest; it logs the type, never the text
+        batches.send(End(error=type(error).__name__))
+    finally:
+        connection.close()
+
+
+class WriterGone(Exception):
+    pass
+
+
+def _serve(order: Order, batches, heard: queue.SimpleQueue) -> None:
+    from trove.core.models import User
+    from trove.imports.engine import Runner
+    from trove.imports.models import ImportBatch
+
+    if _key_digest() != order.key_digest:
+        batches.send(End(error="KeyMismatch"))
+        return
+    translation.activate(order.language)
+    batch = ImportBatch.objects.select_related("owner_agency__unit").get(pk=order.batch)
+    runner = Runner(batch, User.objects.get(pk=order.user))
+    rows = runner.source_rows(start=order.start)
+    known_through = -1
+    for seq in itertools.count():
+        chunk = list(itertools.islice(rows, order.batch_size))
+        if not chunk:
+            break
+        while True:  # the persons of the batches written since the last one, without waiting for more
+            try:
+                message = heard.get_nowait()
+            except queue.Empty:
+                break
+            if message is None:
+                raise WriterGone
+            written, profiles = message
+            runner.matcher.keep(profiles)
+            known_through = written
+        prepared = runner.prepare(chunk, keep=order.keep)
+        prepared.seq, prepared.known_through = seq, known_through
+        batches.send(prepared)
+    batches.send(End())
