@@ -157,8 +157,8 @@ def receive_person(
                                                    received_on=received_on, request=request)
         case = Case.objects.create(
             code=next_case_code(intake.place_unit, received_on.year), pseudonym=new_pseudonym(), person=subject,
-            status=CaseStatus.RECEIVED, opened_at=now, owner_agency=agency, unit=intake.place_unit,
-            created_by=acting_user,
+            status=CaseStatus.RECEIVED, opened_at=now, received_at=intake.received_at, owner_agency=agency,
+            unit=intake.place_unit, created_by=acting_user,
         )
         record = Intake.objects.create(
             case=case, channel=intake.channel, received_at=intake.received_at, receiving_officer=acting_user,
@@ -340,8 +340,8 @@ def receive_persons_bulk(*, acting_user, agency: Agency, items: list[BulkIntake]
             item, (regime, _rules) = items[index], procedures[index]
             subject = item.existing_person or new_persons[subjects[index]]
             cases[index] = Case(code=codes[index], pseudonym=new_pseudonym(), person=subject,
-                                status=statuses[regime.code], opened_at=now, owner_agency=agency,
-                                unit=item.intake.place_unit, created_by=acting_user)
+                                status=statuses[regime.code], opened_at=now, received_at=item.intake.received_at,
+                                owner_agency=agency, unit=item.intake.place_unit, created_by=acting_user)
         bulk.insert(list(cases.values()))
         intakes: dict[int, Intake] = {}
         for index, case in cases.items():

@@ -69,6 +69,9 @@ class Case(AgencyOwned, Versioned):
     status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.RECEIVED,
                               db_index=True)
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now, db_index=True)
+    # The intake's ``received_at`` (set with it, never changed): the cases of an agency or a unit received in a month
+    # are then one range of an index, instead of every intake of that month in the country, each joined to its case.
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True, editable=False)
     closed_reason = models.CharField(_("reason for closing"), max_length=40, blank=True)
     # Set by the retention run on a case closed longer than the configured period: read-only, out of daily lists.
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
@@ -80,7 +83,9 @@ class Case(AgencyOwned, Versioned):
         verbose_name_plural = _("cases")
         indexes = [models.Index(fields=["owner_agency", "-opened_at"]), models.Index(fields=["unit", "-opened_at"]),
                    # The owning agencies of the cases a supervisor sees, read from the index alone (case list filter).
-                   models.Index(fields=["unit", "owner_agency"], name="cases_case_unit_owner")]
+                   models.Index(fields=["unit", "owner_agency"], name="cases_case_unit_owner"),
+                   models.Index(fields=["owner_agency", "received_at"], name="cases_case_owner_received"),
+                   models.Index(fields=["unit", "received_at"], name="cases_case_unit_received")]
 
     def __str__(self) -> str:
         return self.code

@@ -84,9 +84,9 @@ def case_list(user, filters: CaseFilters) -> models.QuerySet[Case]:
     if filters.agency_id:
         cases = cases.filter(owner_agency_id=filters.agency_id)
     if filters.received_from:
-        cases = cases.filter(intake__received_at__gte=_start_of(filters.received_from))
+        cases = cases.filter(received_at__gte=_start_of(filters.received_from))
     if filters.received_to:
-        cases = cases.filter(intake__received_at__lt=_start_of(filters.received_to + datetime.timedelta(days=1)))
+        cases = cases.filter(received_at__lt=_start_of(filters.received_to + datetime.timedelta(days=1)))
     query = (filters.query or "").strip()[:MAX_QUERY_LENGTH]
     if filters.archived:
         cases = cases.filter(archived_at__isnull=False)

@@ -134,6 +134,18 @@ class CaseListTests(PersonaTestCase):
                                                                   "received_to": today}))), 2)
         self.assertEqual(self.codes(self.client.get(URL, {"received_to": today - datetime.timedelta(30)})), set())
 
+    def test_the_month_is_the_month_the_person_was_received_not_the_month_the_case_was_entered(self):
+        # An old intake entered today (a list typed in later, an import): found under the month it happened.
+        old = open_case(self.p.owner, self.p.owner_agency, "Lê Thị Cũ", unit="legacy:29926",
+                        received_at=datetime.datetime(2024, 3, 15, 9, tzinfo=datetime.UTC))
+        self.assertEqual(old.received_at, old.intake.received_at)
+        self.assertEqual(old.opened_at.date(), timezone.now().date())
+        self.sign_in(self.p.owner)
+        self.assertEqual(self.codes(self.client.get(URL, {"received_from": "2024-03-01", "received_to": "2024-03-31"})),
+                         {old.code})
+        self.assertEqual(self.codes(self.client.get(URL, {"received_from": "2024-04-01", "received_to": "2024-04-30"})),
+                         set())
+
     def test_unknown_filter_values_are_left_out_and_an_unknown_unit_finds_nothing(self):
         self.sign_in(self.p.owner)
         response = self.client.get(URL, {"status": "nope", "received_from": "yesterday"})

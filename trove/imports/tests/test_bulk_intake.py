@@ -45,11 +45,12 @@ class BulkIntakeTests(ImportTestCase):
             steps = list(VerificationStep.objects.filter(case=case).values_list("rule_id", "order", "deadline",
                                                                                  "regime_code", "status"))
             events = sorted(CaseEvent.objects.filter(case=case).values_list("kind", flat=True))
-            return (case.status, case.unit_id, case.owner_agency_id, steps, events,
+            return (case.status, case.unit_id, case.owner_agency_id, case.received_at, steps, events,
                     NameToken.objects.filter(person=case.person).count(),
                     MatchKey.objects.filter(person=case.person).count() > 0, bool(case.person.citizen_id_index))
 
         self.assertEqual(shape(one), shape(bulk))
+        self.assertEqual(one.received_at, one.intake.received_at)  # kept on the case for the lists' month filter
         self.assertEqual(int(bulk.code.rsplit("-", 1)[1]), int(one.code.rsplit("-", 1)[1]) + 1)
 
     def test_refused_items_are_reported_and_the_others_written_with_one_audit_entry(self):

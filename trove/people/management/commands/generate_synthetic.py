@@ -287,7 +287,7 @@ def _make_chunk(item: tuple[int, int, int]) -> dict:
         received = FIRST_DAY + datetime.timedelta(seconds=rng.random() * span)
         case = Case(pk=first_case + offset, code=f"SYN{context.seed}-{number:07d}", pseudonym=f"NN-{number:07d}",
                     person_id=person.pk, owner_agency_id=agency.pk,
-                    unit_id=context.units.get(unit_key) or agency.unit_id, opened_at=received,
+                    unit_id=context.units.get(unit_key) or agency.unit_id, opened_at=received, received_at=received,
                     created_by_id=context.officer_id)
         cases.append(case)
         channel = channels[number % len(channels)]
