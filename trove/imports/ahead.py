@@ -24,7 +24,6 @@ and its child, and the helper reports an error by its type only, as the job runn
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import itertools
 import logging
@@ -38,6 +37,11 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 from django.utils import translation
+
+try:
+    import fcntl
+except ImportError:  # not on Linux: the pipe keeps its default size
+    fcntl = None
 
 logger = logging.getLogger(__name__)
 
@@ -104,8 +108,9 @@ class Helper:
                       database=database, files=str(settings.ATTACHMENTS_ROOT), key_digest=_key_digest())
         process = context.Process(target=serve, args=(order, batches_in, persons_out), name="trove-import-helper",
                                   daemon=True)
-        with contextlib.suppress(AttributeError, OSError):  # Linux: a pipe of several batches, not one
-            fcntl.fcntl(batches.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+        if fcntl is not None:
+            with contextlib.suppress(AttributeError, OSError):  # Linux: a pipe of several batches, not one
+                fcntl.fcntl(batches.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
         process.start()
         batches_in.close()
         persons_out.close()
