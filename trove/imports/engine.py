@@ -14,10 +14,11 @@ the same person as one in the registry (one candidate at or above the match thre
 skipped, for an officer to decide), or new (created). The kind's action may still refuse it (failed, with the
 action's own messages) or skip it (a case of that person on that day already exists).
 
-Within a batch the rows are screened one by one, then checked against the registry together
-(``trove.imports.matching``: the check of ``find_candidates`` for the whole batch, and the rows of the batch against
-each other), then written together through the kind's ``write_many`` (persons: ``receive_persons_bulk``) or one by
-one through its ``write``.
+A batch is first prepared (``prepare``: its rows parsed, each row's person made and checked against the registry
+together, ``trove.imports.matching``), then, in its transaction, its rows are screened one by one, checked against
+each other, and written together through the kind's ``write_many`` (persons: ``receive_persons_bulk``) or one by one
+through its ``write``. A long run on PostgreSQL prepares its batches in a helper process, ahead of the writing
+(``trove.imports.ahead``); the rows are then also checked against the persons the batches written meanwhile created.
 
 ``check`` runs the same code without committing anything (preview, dry run): every batch is rolled back at its end.
 
