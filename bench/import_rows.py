@@ -164,6 +164,7 @@ def main() -> None:
     from trove.imports import actions, engine
     from trove.people.models import Person
 
+    call_command("migrate", verbosity=0)  # a bench database kept from an earlier version of the code
     if not AdminUnit.objects.exists():
         call_command("load_reference_data", verbosity=0)
     if Person.objects.exclude(created_by__username=USERNAME).exists():
