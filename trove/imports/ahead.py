@@ -139,10 +139,8 @@ class Helper:
 
     def created(self, seq: int, profiles: list) -> None:
         """The persons batch ``seq`` created, now committed: the helper's next checks know them."""
-        try:
+        with contextlib.suppress(OSError):  # the helper is gone: the next ``batches`` step says so
             self._persons.send((seq, profiles))
-        except OSError:
-            pass  # the helper is gone; the next ``batches`` step says so
 
     def stop(self) -> None:
         if self.process.is_alive():
@@ -178,9 +176,8 @@ def serve(order: Order, batches, persons) -> None:
     heard: queue.SimpleQueue = queue.SimpleQueue()
     threading.Thread(target=_listen, args=(persons, heard), daemon=True).start()
     try:
-        _serve(order, batches, heard)
-    except (BrokenPipeError, EOFError, WriterGone):
-        pass  # the writer stopped: nobody takes the batches
+        with contextlib.suppress(BrokenPipeError, EOFError, WriterGone):  # the writer stopped: nobody takes batches
+            _serve(order, batches, heard)
     except Exception as error:  # noqa: BLE001 - the writer prepares the rest; it logs the type, never the text
         batches.send(End(error=type(error).__name__))
     finally:

@@ -188,23 +188,27 @@ class RegistryMatcher:
                     pid in id_hits or clear_ceiling(profile, names, facts[pid]) >= floor))
             wanted = (wanted - unread) | needed
         known = self._profiles(wanted)
-        found = []
-        for profile, best, id_hits in zip(profiles, best_of, hits_of, strict=True):
-            scored: list[tuple[float, int, list]] = []
-            names = name_ceiling(profile)
-            for pid in best:
-                other = known.get(pid)
-                if other is None:
-                    continue  # merged into another person
-                if pid not in id_hits and score_ceiling(profile, other, names, floor) < floor:
-                    continue
-                score, reasons = score_profiles(profile, other)
-                if score >= threshold or pid in id_hits:
-                    scored.append((score, pid, reasons))
-            scored.sort(key=lambda item: (-item[0], item[1]))
-            found.append([Candidate(person=_person(pid), score=score, reasons=reasons)
-                          for score, pid, reasons in scored[:limit]])
-        return found
+        return [sorted(_scored(profile, best, id_hits, known, threshold), key=_rank)[:limit]
+                for profile, best, id_hits in zip(profiles, best_of, hits_of, strict=True)]
+
+
+def _scored(profile: Profile, pids, id_hits: set[int], others: dict[int, Profile], threshold: float):
+    """The candidates among ``pids`` (found by key or ID number) whose score reaches ``threshold``, and every one
+    sharing an ID number: each first bounded (``score_ceiling``), scored only if the bound may reach it."""
+    names, floor = name_ceiling(profile), threshold - CEILING_MARGIN
+    for pid in pids:
+        other = others.get(pid)
+        if other is None:
+            continue  # merged into another person
+        if pid not in id_hits and score_ceiling(profile, other, names, floor) < floor:
+            continue
+        score, reasons = score_profiles(profile, other)
+        if score >= threshold or pid in id_hits:
+            yield Candidate(person=_person(pid), score=score, reasons=reasons)
+
+
+def _rank(candidate: Candidate) -> tuple[float, int]:
+    return -candidate.score, candidate.person_id
 
 
 def _person(pk: int):
@@ -260,7 +264,6 @@ class RecentPersons:
         self.forget_through(after)
         if not self.profiles:
             return found
-        floor = threshold - CEILING_MARGIN
         completed = []
         for profile, candidates in zip(profiles, found, strict=True):
             met: set[int] = set()
@@ -269,21 +272,12 @@ class RecentPersons:
             id_hits: set[int] = set()
             for key in _id_keys(profile):
                 id_hits |= self.by_id.get(key, set())
-            if not met and not id_hits:
+            new = sorted((met | id_hits) - {candidate.person_id for candidate in candidates})
+            if not new:
                 completed.append(candidates)
                 continue
-            known = {candidate.person_id for candidate in candidates}
-            scored = [(candidate.score, candidate.person_id, candidate) for candidate in candidates]
-            names = name_ceiling(profile)
-            for pid in sorted((met | id_hits) - known):
-                other = self.profiles[pid]
-                if pid not in id_hits and score_ceiling(profile, other, names, floor) < floor:
-                    continue
-                score, reasons = score_profiles(profile, other)
-                if score >= threshold or pid in id_hits:
-                    scored.append((score, pid, Candidate(person=_person(pid), score=score, reasons=reasons)))
-            scored.sort(key=lambda item: (-item[0], item[1]))
-            completed.append([candidate for _score, _pid, candidate in scored[:limit]])
+            added = _scored(profile, new, id_hits, self.profiles, threshold)
+            completed.append(sorted([*candidates, *added], key=_rank)[:limit])
         return completed
 
 

@@ -84,9 +84,15 @@ def received_referral_page(user, number: int, size: int = ROWS) -> tuple[list[Re
     agencies = policy.agencies_of(user, "referral.receive")
     addressed = list(Referral.objects.filter(to_agency_id__in=agencies, status__in=OPEN_STATUSES)
                      .order_by(*RECEIVED_ORDER).values_list("pk", "case_id"))
-    shown = _seen_in_order(user, addressed, (max(1, number) - 1) * size, size + 1)
-    found = Referral.objects.select_related("case", "from_agency", "to_agency").in_bulk(shown)
-    return [found[pk] for pk in shown[:size]], len(shown) > size
+    shown = _shown_in_order(user, Referral, addressed, (max(1, number) - 1) * size, size + 1)
+    return shown[:size], len(shown) > size
+
+
+def _shown_in_order(user, model, ordered: list[tuple[int, int]], skip: int, wanted: int) -> list:
+    """``_seen_in_order``, as the records (with their case and agencies) instead of their ids."""
+    shown = _seen_in_order(user, ordered, skip, wanted)
+    found = model.objects.select_related("case", "from_agency", "to_agency").in_bulk(shown)
+    return [found[pk] for pk in shown]
 
 
 def waiting_referrals(user, size: int = ROWS) -> list[Referral]:
@@ -94,9 +100,7 @@ def waiting_referrals(user, size: int = ROWS) -> list[Referral]:
     agencies = policy.agencies_of(user, "referral.receive")
     waiting = list(Referral.objects.filter(to_agency_id__in=agencies, status=ReferralStatus.SENT)
                    .order_by("referred_on", "pk").values_list("pk", "case_id"))
-    shown = _seen_in_order(user, waiting, 0, size)
-    found = Referral.objects.select_related("case", "from_agency", "to_agency").in_bulk(shown)
-    return [found[pk] for pk in shown]
+    return _shown_in_order(user, Referral, waiting, 0, size)
 
 
 def sent_referrals(user, *, ended: bool = False, whole_scope: bool = False) -> models.QuerySet[Referral]:
@@ -117,9 +121,7 @@ def waiting_transfers(user, size: int = ROWS) -> list:
     waiting = list(CaseTransfer.objects.filter(to_agency_id__in=policy.agencies_of(user, "case.transfer"),
                                                status=TransferStatus.REQUESTED)
                    .order_by("requested_at", "pk").values_list("pk", "case_id"))
-    shown = _seen_in_order(user, waiting, 0, size)
-    found = CaseTransfer.objects.select_related("case", "from_agency", "to_agency").in_bulk(shown)
-    return [found[pk] for pk in shown]
+    return _shown_in_order(user, CaseTransfer, waiting, 0, size)
 
 
 def referral_for_user(user, referral_id) -> tuple[Referral, frozenset[str], frozenset[str] | None]:

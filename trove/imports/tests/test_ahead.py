@@ -12,6 +12,7 @@ from django.test import TestCase, TransactionTestCase, override_settings
 
 from trove.core.testing import make_personas
 from trove.imports import actions, ahead, engine
+from trove.imports.cleaning import fold
 from trove.imports.matching import RecentPersons, RegistryMatcher
 from trove.imports.models import ImportedRecord
 from trove.imports.tests.helpers import ImportTestCase, people_workbook, xlsx_bytes
@@ -26,13 +27,6 @@ GIVEN = ["An", "Bình", "Cúc", "Dung", "Giang", "Hà", "Khánh", "Lan", "Mai", 
 BATCH = 25  # rows a batch in these tests, so that a few hundred rows make many batches
 
 
-def _plain(text: str) -> str:
-    import unicodedata
-
-    return "".join(c for c in unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-                   if not unicodedata.combining(c))
-
-
 def person_row(index: int) -> list:
     """A distinct invented woman: her name, date of birth, CCCD; received in 2026."""
     name = f"{FAMILIES[index % 10]} {MIDDLES[index // 10 % 4]} {GIVEN[index // 40 % 16]}"
@@ -42,7 +36,7 @@ def person_row(index: int) -> list:
 
 def repeat_of(row: list, *, with_id: bool = True) -> list:
     """The same person typed again by someone else: capitals without diacritics, received on another day."""
-    return [_plain(row[0]).upper(), row[1], "nu", row[3] if with_id else None, "20/02/2026", "tu trinh bao"]
+    return [fold(row[0]).upper(), row[1], "nu", row[3] if with_id else None, "20/02/2026", "tu trinh bao"]
 
 
 def workbook(count: int, repeats: dict[int, tuple[int, bool]]) -> tuple[bytes, dict[int, int]]:
