@@ -178,7 +178,7 @@ class RegistryMatcher:
         # are first bounded by what is in the clear, so that only those who may reach it are decrypted.
         floor = threshold - CEILING_MARGIN
         wanted = {pid for best in best_of for pid in best}
-        unread = wanted - self._known.keys()
+        unread = {pid for pid in wanted if pid not in self._known}  # not ``- keys()``: that reads every key
         if unread:
             facts = clear_facts(unread, self.resolver)
             needed = set()

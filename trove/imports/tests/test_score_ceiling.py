@@ -3,6 +3,8 @@
 ``clear_ceiling`` (from what the registry keeps unencrypted) for pairs that share no ID number or phone."""
 
 import itertools
+import pickle
+import random
 from pathlib import Path
 
 import pytest
@@ -108,3 +110,69 @@ def test_the_quick_id_points_are_the_id_score_on_the_labelled_set():
         near += any(x != b.ids.get(kind) and within_one_edit(x, b.ids.get(kind) or "")
                     for kind, x in a.ids.items() if kind != "phone" and b.ids.get(kind))
     assert near > 0  # the set holds ID numbers one digit off, which the thirds must not rule out
+
+
+def _changed(rng, number: str) -> str:
+    """``number`` with one digit changed, two neighbours swapped, a digit dropped or one added, or another number."""
+    position = rng.randrange(len(number))
+    match rng.randrange(5):
+        case 0:
+            return number[:position] + str((int(number[position]) + 1) % 10) + number[position + 1:]
+        case 1:
+            position = min(position, len(number) - 2)
+            return number[:position] + number[position + 1] + number[position] + number[position + 2:]
+        case 2:
+            return number[:position] + number[position + 1:]
+        case 3:
+            return number[:position] + "7" + number[position:]
+        case _:
+            return "".join(rng.choice("0123456789") for _digit in number)
+
+
+def test_the_quick_id_points_are_the_id_score_on_generated_numbers():
+    """The shortcut for numbers whose thirds all differ gives what comparing them one by one gives: for numbers the
+    same, one edit apart, of other lengths, too short to cut, and for phones."""
+    rng = random.Random(5)
+    resolver = UnitResolver().preload_all()
+    quick = compared = 0
+    for _pair in range(3000):
+        values = {}
+        for field, length in (("citizen_id", 12), ("old_id", 9), ("passport", 8), ("phone", 10)):
+            if rng.random() < 0.6:
+                size = length if rng.random() < 0.9 else 2
+                values[field] = "".join(rng.choice("0123456789") for _digit in range(size))
+                if field == "citizen_id" and size == length and rng.random() < 0.5:
+                    values[field] = "0871" + values[field][4:]  # issued in one province to a man born in the 1900s
+        other = {field: (value if rng.random() < 0.3 else _changed(rng, value)) for field, value in values.items()
+                 if rng.random() < 0.8}
+        a = build_profile(PersonData(full_name="Lò Thị Mai", **values), resolver)
+        b = build_profile(PersonData(full_name="Lò Thị Mai", **other), resolver)
+        assert _ids_points(a, b) == _ids_score(a, b)[0], (a.ids, b.ids)
+        compared += bool(a.ids and b.ids)
+        quick += a.id_parts is not None and b.id_parts is not None and len(a.id_parts & b.id_parts) < 4
+    assert quick > 300 and compared - quick > 300, (quick, compared)  # both ways were taken often
+
+
+def test_profiles_pickle_by_value():
+    resolver = UnitResolver().preload_all()
+    profile = build_profile(PersonData(full_name="Hoàng Thị Ngọc Lan", other_names=["Lan Hoàng"],
+                                       father_name="Hoàng Văn Sáu", birth_year=1998, birth_precision="year",
+                                       sex="female", citizen_id="087198001234", phone="0912345678"), resolver)
+    copied = pickle.loads(pickle.dumps(profile))
+    assert copied == profile and copied is not profile
+    assert copied.names[0] == profile.names[0] and copied.id_parts == profile.id_parts
+
+
+def test_the_ceiling_holds_when_the_family_names_differ_or_are_missing():
+    """The bound takes five points off a pair without a family name in common; not when one name has no family
+    name, when the family names are one letter apart, or when another reading of a name brings them together."""
+    resolver = UnitResolver().preload_all()
+    names = ["Mai", "Lò Thị Mai", "Lo Mai", "Thị Mai", "Mai Lò", "Lồ Thị Mai", "Nguyễn Thị Mai", "Mai Nguyễn",
+             "Giang Mai", "Mai Giang", "Lý Thị Mai", "Ly Mai", "Nguyễn Thị Lan", "Lý Thị Lan", "Lan"]
+    profiles = [build_profile(PersonData(full_name=name, birth_year=1990, birth_precision="year", sex="female"),
+                              resolver) for name in names]
+    for a, b in itertools.permutations(profiles, 2):
+        assert score_ceiling(a, b, name_ceiling(a)) + 0.05 >= score_profiles(a, b)[0], (a.names, b.names)
+    # Read only one way, these two names have no family name in common ("Mai" may be one).
+    nguyen, ly = profiles[names.index("Nguyễn Thị Lan")], profiles[names.index("Lý Thị Lan")]
+    assert score_ceiling(nguyen, ly, name_ceiling(nguyen)) < score_ceiling(nguyen, nguyen, name_ceiling(nguyen)) - 5

@@ -151,6 +151,11 @@ class ParsedName:
     family_first: bool
     alternative: bool = False  # the less likely reading of a name whose order is uncertain
 
+    def __reduce__(self):
+        # By value (as ``profile.Profile``): a slotted dataclass otherwise pickles by looking up its fields each time.
+        return ParsedName, (self.family, self.family_accented, self.given_options, self.personal, self.markers,
+                            self.plain, self.family_first, self.alternative)
+
     @property
     def empty(self) -> bool:
         return not self.given_options and not self.family

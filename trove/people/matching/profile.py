@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from trove.core.crypto import normalise
 from trove.geo.models import AdminUnit, UnitLevel, UnitSet, UnitSuccession
@@ -43,6 +44,9 @@ class Place:
     key: str
     communes: frozenset[str]
     provinces: frozenset[str]
+
+    def __reduce__(self):
+        return Place, (self.key, self.communes, self.provinces)  # by value, as ``Profile``
 
 
 NO_PLACE = Place("", frozenset(), frozenset())
@@ -174,6 +178,22 @@ class Profile:
     # Each ID number cut in three (``thirds``), for the quick test of "one digit off" that scoring repeats for every
     # candidate; derived from ``ids``.
     id_thirds: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    # The ID numbers other than the phone cut in six, as one set of (kind, position, part); None when one is too
+    # short to cut. Two numbers of one kind that are the same or one edit apart share at least four parts: two
+    # profiles sharing fewer hold no such pair (``_ids_points``), though numbers issued in one province share their
+    # first parts.
+    id_parts: frozenset[tuple[str, int, str]] | None = None
+    # Derived from the names for the score's bound (``scoring.score_ceiling``): the family names of every reading,
+    # whether a reading has none, and which parents are named (1 the father, 2 the mother).
+    id_kinds: frozenset[str] = frozenset()  # the keys of ``ids``
+    families: frozenset[str] = frozenset()
+    family_missing: bool = True
+    parents: int = 0
+
+    def __reduce__(self):
+        # Pickled by value: an import's helper process sends thousands of profiles a batch, and a slotted dataclass
+        # pickles by looking up its fields for every instance (four times slower).
+        return Profile, _PROFILE_VALUES(self)
 
     @property
     def name(self) -> ParsedName:
@@ -211,10 +231,13 @@ def build_profile(data: PersonData, resolver: UnitResolver) -> Profile:
         ids["passport"] = normalise(data.passport, kind="id_number")
     if data.phone and data.phone.strip():
         ids["phone"] = normalise(data.phone, kind="phone")
+    father = parse_name_variants(data.father_name or "")
+    mother = parse_name_variants(data.mother_name or "")
+    families = frozenset(name.family for name in names if name.family)
     return Profile(
         names=tuple(names),
-        father=parse_name_variants(data.father_name or ""),
-        mother=parse_name_variants(data.mother_name or ""),
+        father=father,
+        mother=mother,
         year=year,
         month=month,
         day=day,
@@ -222,7 +245,35 @@ def build_profile(data: PersonData, resolver: UnitResolver) -> Profile:
         ids=ids,
         place=resolver.place(data.home_unit),
         id_thirds={kind: thirds(value) for kind, value in ids.items()},
+        id_parts=id_parts(ids),
+        id_kinds=_shared(frozenset(ids)),
+        families=_shared(families),
+        family_missing=any(not name.family for name in names),
+        parents=(0 if father[0].empty else 1) | (0 if mother[0].empty else 2),
     )
+
+
+_SHARED: dict[frozenset, frozenset] = {}
+
+
+def _shared(values: frozenset) -> frozenset:
+    """One object for the many profiles with the same set (one family name, a citizen ID alone)."""
+    return _SHARED.setdefault(values, values)
+
+
+_PROFILE_VALUES = attrgetter(*(name for name in Profile.__dataclass_fields__))
+
+
+ID_PARTS = 6
+
+
+def id_parts(ids: dict[str, str]) -> frozenset[tuple[str, int, str]] | None:
+    """``Profile.id_parts`` of these ID numbers."""
+    numbers = [(kind, value) for kind, value in ids.items() if kind != "phone"]
+    if any(len(value) < ID_PARTS for _kind, value in numbers):
+        return None
+    return frozenset((kind, position, value[position * len(value) // ID_PARTS:(position + 1) * len(value) // ID_PARTS])
+                     for kind, value in numbers for position in range(ID_PARTS))
 
 
 def thirds(value: str) -> tuple[str, str, str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +34,7 @@ from trove.people.matching.names import (
     skeleton,
     within_one_edit,
 )
-from trove.people.matching.profile import Place, Profile, thirds
+from trove.people.matching.profile import ID_PARTS, Place, Profile, thirds
 
 # Reasons: lazy translations made once, not at each of the millions of pairs an import scores.
 WHY_DIFFERENT_FAMILY_NAME = _("different family name")
@@ -286,8 +287,14 @@ def name_ceiling(a: Profile) -> float:
 
 def _ids_points(a: Profile, b: Profile) -> float:
     """The points of ``_ids_score``, without the reasons."""
-    points = 0.0
     other = b.ids
+    if a.id_parts is not None and b.id_parts is not None and len(a.id_parts & b.id_parts) < ID_PARTS - 2:
+        # One changed digit changes one of the six parts, two swapped neighbours at most two: no number of one is
+        # the same as the other's or one edit from it, and each kind both hold counts as different.
+        points = _all_different(a.id_kinds, b.id_kinds)
+        phone = a.ids.get("phone")
+        return points + ID_POINTS["phone"][0] if phone and phone == other.get("phone") else points
+    points = 0.0
     for kind, x in a.ids.items():
         y = other.get(kind)
         if not x or not y:
@@ -302,6 +309,11 @@ def _ids_points(a: Profile, b: Profile) -> float:
         else:
             points += different
     return points
+
+
+@lru_cache(maxsize=256)
+def _all_different(a: frozenset[str], b: frozenset[str]) -> float:
+    return sum(ID_POINTS[kind][2] for kind in a & b)
 
 
 def _may_be_one_edit(x: str, y: str, x_thirds: tuple | None = None, y_thirds: tuple | None = None) -> bool:
@@ -320,8 +332,11 @@ def score_ceiling(a: Profile, b: Profile, names: float, floor: float = -math.inf
     the ID numbers, birth, sex and home scored exactly, the names at ``names`` (``name_ceiling(a)``) and each parent
     present on both sides at its best. The parts are added cheapest first; once the total is under ``floor`` the
     rest (which only lowers it) is not computed and that total is returned."""
-    parents = ((FATHER_BEST if not a.father[0].empty and not b.father[0].empty else 0.0)
-               + (MOTHER_BEST if not a.mother[0].empty and not b.mother[0].empty else 0.0))
+    parents = PARENTS_BEST[a.parents & b.parents]
+    if a.families.isdisjoint(b.families):
+        # No family name in common: at best one edit apart (no points), else five points off.
+        names = min(names, GIVEN_BEST + MIDDLE_BEST if a.family_missing or b.family_missing
+                    or _near_families(a.families, b.families) else GIVEN_BEST + MIDDLE_BEST - 5.0)
     total = names + BIRTH_BEST + PLACE_BEST + parents
     if a.ids and b.ids:
         total += _ids_points(a, b)
@@ -343,6 +358,14 @@ def score_ceiling(a: Profile, b: Profile, names: float, floor: float = -math.inf
     if total < floor:
         return total
     return total + _places_score(a.place, b.place)[0] - PLACE_BEST
+
+
+PARENTS_BEST = (0.0, FATHER_BEST, MOTHER_BEST, FATHER_BEST + MOTHER_BEST)  # by ``Profile.parents`` both have
+
+
+@lru_cache(maxsize=1 << 16)
+def _near_families(a: frozenset[str], b: frozenset[str]) -> bool:
+    return any(within_one_edit(x, y) for x in a for y in b)
 
 
 def _same_document(a: Profile, b: Profile) -> bool:
