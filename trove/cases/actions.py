@@ -76,8 +76,9 @@ class IntakeData:
     children: list[ChildData] = field(default_factory=list)
 
 
-def check_intake(data: IntakeData) -> None:
-    """Every rule the channel and the calendar impose; raises one ValidationError naming each bad field."""
+def check_intake(data: IntakeData, *, received_on: datetime.date | None = None) -> None:
+    """Every rule the channel and the calendar impose; raises one ValidationError naming each bad field.
+    ``received_on``: the local day of ``data.received_at``, when the caller has worked it out already."""
     errors: dict[str, list[str]] = {}
 
     def add(name: str, message: str) -> None:
@@ -93,7 +94,7 @@ def check_intake(data: IntakeData) -> None:
         add("received_at", error.messages[0])
     if data.place_unit is None:
         add("place_unit", _("Choose the commune or province where the person was received."))
-    elif not data.place_unit.is_valid_on(timezone.localdate(data.received_at)):
+    elif not data.place_unit.is_valid_on(received_on or timezone.localdate(data.received_at)):
         add("place_unit", _("%(unit)s did not exist on the day of receiving; use the unit valid on that day.")
             % {"unit": data.place_unit.name})
     if data.channel in FROM_ABROAD and data.country_returned_from is None:
@@ -235,7 +236,8 @@ def receive_persons_bulk(*, acting_user, agency: Agency, items: list[BulkIntake]
     regimes: dict[datetime.date, object] = {}
     rules_of: dict[tuple, list] = {}
     # Each item's day of receiving, in the current time zone and in Vietnam's (the regime's), worked out once.
-    local_days = [timezone.localdate(item.intake.received_at) for item in items]
+    here = timezone.get_current_timezone()
+    local_days = [timezone.localdate(item.intake.received_at, here) for item in items]
     vietnam_days = [timezone.localdate(item.intake.received_at, VIETNAM) for item in items]
     for index, item in enumerate(items):
         if item.intake.children:
@@ -245,7 +247,7 @@ def receive_persons_bulk(*, acting_user, agency: Agency, items: list[BulkIntake]
         received_on = local_days[index]
         errors: dict[str, list] = {}
         try:
-            check_intake(item.intake)
+            check_intake(item.intake, received_on=received_on)
         except ValidationError as error:
             errors.update(error.message_dict)
         if item.person is not None and item.existing_person is None:

@@ -79,7 +79,7 @@ def _intake(context, values: dict) -> IntakeData:
     received_at = values.get("received_at")
     if received_at is None:
         raise ValidationError({"received_at": [_("Give the day the person was received.")]})
-    on = timezone.localdate(received_at)
+    on = context.day_of(received_at)
     document = values.get("handover_document") or ""
     return IntakeData(
         channel=values.get("channel") or "", received_at=received_at,
@@ -143,7 +143,7 @@ def write_cases(context, rows: list) -> list:
         if not isinstance(intake, IntakeData):
             outcomes[position] = intake
             continue
-        on = timezone.localdate(intake.received_at)
+        on = context.day_of(intake.received_at)
         if row.existing is not None and (row.existing.pk, on) in on_the_day:
             outcomes[position] = Skip(_same_day_message(on_the_day[(row.existing.pk, on)]))
             continue
@@ -255,7 +255,7 @@ register(Kind(
     write_many=write_cases,
     person=lambda values, context: person_from(
         values, context=context,
-        on=timezone.localdate(values["received_at"]) if values.get("received_at") else None),
+        on=context.day_of(values["received_at"]) if values.get("received_at") else None),
     event_date="received_at",
 ))
 

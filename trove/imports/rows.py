@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trove.imports import cleaning
@@ -41,6 +42,12 @@ class WriteContext:
     request: object = None
     # The duplicate check's resolver of home units, shared with the bulk actions for the whole run.
     unit_resolver: object = None
+    # The time zone of the run, looked up once: the current one's look-up costs more than the conversion.
+    zone: datetime.tzinfo = field(default_factory=timezone.get_current_timezone)
+
+    def day_of(self, moment: datetime.datetime) -> datetime.date:
+        """``timezone.localdate(moment)`` for the run."""
+        return timezone.localdate(moment, self.zone)
 
 
 @dataclass
