@@ -3,8 +3,9 @@
 Half of an import's work needs nothing the batches before it write: reading the sheet, parsing the cells, making
 each row's person and finding that person's candidates in the registry (``Runner.prepare``). The other half is the
 writing: the actions, the links, the notes, the commit. On two cores the halves take about as long as each other, so
-for ``MIN_ROWS`` rows or more a helper process (``serve``) prepares the batches, a few in front of the one being
-written (``PIPE_BYTES``), and this process writes them in order (``Runner.batches``).
+for ``MIN_ROWS`` rows or more a helper process (``serve``) prepares the batches, up to some thirty in front of the
+one being written (``PIPE_BYTES`` in the pipe, ``AHEAD`` more waiting in the helper's ``Outbox``), and this process
+writes them in order (``Runner.batches``).
 
 The persons a batch creates reach the helper after that batch commits (``Helper.created``): until then the helper's
 check of later rows cannot know them. Each prepared batch says the last batch whose persons the helper knew
@@ -46,9 +47,11 @@ except ImportError:  # not on Linux: the pipe keeps its default size
 logger = logging.getLogger(__name__)
 
 MIN_ROWS = 2_000  # fewer rows take less time than starting the helper (a second or two)
-# The pipe holds about five prepared batches: either process may be slower for a while (a commit, a batch of
-# people with common names) without the other waiting.
+# The pipe holds about five prepared batches, and the helper keeps up to ``AHEAD`` more waiting to be sent: either
+# process may be slower for a while without the other waiting. The helper is the quicker while the registry is small
+# (few candidates a row) and the slower later; what it gains early is spent later.
 PIPE_BYTES = 1 << 20
+AHEAD = 24
 WAIT_SECONDS = 1.0  # how often either side looks whether the other is still there
 
 
@@ -175,12 +178,15 @@ def serve(order: Order, batches, persons) -> None:
     override_settings(ATTACHMENTS_ROOT=Path(order.files)).enable()
     heard: queue.SimpleQueue = queue.SimpleQueue()
     threading.Thread(target=_listen, args=(persons, heard), daemon=True).start()
+    outbox = Outbox(batches)
     try:
-        with contextlib.suppress(BrokenPipeError, EOFError, WriterGone):  # the writer stopped: nobody takes batches
-            _serve(order, batches, heard)
+        with contextlib.suppress(WriterGone):  # the writer stopped: nobody takes batches
+            _serve(order, outbox, heard)
     except Exception as error:  # noqa: BLE001 - the writer prepares the rest; it logs the type, never the text
-        batches.send(End(error=type(error).__name__))
+        with contextlib.suppress(WriterGone):
+            outbox.put(End(error=type(error).__name__))
     finally:
+        outbox.close()
         connection.close()
 
 
@@ -188,13 +194,51 @@ class WriterGone(Exception):
     pass
 
 
-def _serve(order: Order, batches, heard: queue.SimpleQueue) -> None:
+class Outbox:
+    """The batches waiting to be sent, up to ``AHEAD``, sent in order by a thread of their own: preparing the next
+    batch does not wait while the pipe is full. Only that thread writes to the pipe."""
+
+    def __init__(self, batches) -> None:
+        self._waiting: queue.Queue = queue.Queue(maxsize=AHEAD)
+        self._batches = batches
+        self._gone = threading.Event()
+        self._thread = threading.Thread(target=self._send, daemon=True)
+        self._thread.start()
+
+    def _send(self) -> None:
+        while (item := self._waiting.get()) is not None:
+            try:
+                self._batches.send(item)
+            except Exception:  # noqa: BLE001 - a broken pipe: the writer is gone (the helper stops; see ``serve``)
+                self._gone.set()
+                return
+
+    def put(self, item) -> None:
+        while not self._gone.is_set():
+            try:
+                self._waiting.put(item, timeout=WAIT_SECONDS)
+                return
+            except queue.Full:
+                continue
+        raise WriterGone
+
+    def close(self) -> None:
+        """Wait until everything put is sent (or the writer is gone)."""
+        while self._thread.is_alive():
+            with contextlib.suppress(queue.Full):
+                self._waiting.put(None, timeout=WAIT_SECONDS)
+                break
+        while self._thread.is_alive() and not self._gone.is_set():
+            self._thread.join(timeout=WAIT_SECONDS)
+
+
+def _serve(order: Order, outbox: Outbox, heard: queue.SimpleQueue) -> None:
     from trove.core.models import User
     from trove.imports.engine import Runner
     from trove.imports.models import ImportBatch
 
     if _key_digest() != order.key_digest:
-        batches.send(End(error="KeyMismatch"))
+        outbox.put(End(error="KeyMismatch"))
         return
     translation.activate(order.language)
     batch = ImportBatch.objects.select_related("owner_agency__unit").get(pk=order.batch)
@@ -217,5 +261,5 @@ def _serve(order: Order, batches, heard: queue.SimpleQueue) -> None:
             known_through = written
         prepared = runner.prepare(chunk, keep=order.keep)
         prepared.seq, prepared.known_through = seq, known_through
-        batches.send(prepared)
-    batches.send(End())
+        outbox.put(prepared)
+    outbox.put(End())

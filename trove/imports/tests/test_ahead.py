@@ -3,6 +3,8 @@ a person already written is linked to them, also when the helper checked it befo
 helper that dies leaves the rest to the writer; the helper runs only where it can see what the writer commits."""
 
 import datetime
+import multiprocessing
+import time
 from unittest import mock
 
 import pytest
@@ -134,6 +136,34 @@ class WhenTests(ImportTestCase):
             batch = self.run_import(self.prepared(people_workbook(5)))
         self.assertEqual(batch.created_count, 5)
         start.assert_not_called()
+
+
+# The helper's outbox ----------------------------------------------------------------------------------------------
+
+def test_the_outbox_sends_in_order_while_nobody_reads():
+    """Batches larger than the pipe are put without waiting for the writer, then arrive whole and in order."""
+    received, sent = multiprocessing.Pipe(duplex=False)
+    outbox = ahead.Outbox(sent)
+    items = [bytes([n]) * 200_000 for n in range(ahead.AHEAD)]  # far more than a pipe holds
+    for item in items:
+        outbox.put(item)  # would block, sending here, on the second item
+    assert [received.recv() for _item in items] == items
+    outbox.close()
+    assert not outbox._thread.is_alive()
+
+
+def test_the_outbox_says_when_the_writer_is_gone():
+    received, sent = multiprocessing.Pipe(duplex=False)
+    received.close()
+    outbox = ahead.Outbox(sent)
+    outbox.put(b"a batch")
+    for _wait in range(100):
+        if outbox._gone.is_set():
+            break
+        time.sleep(0.05)
+    with pytest.raises(ahead.WriterGone):
+        outbox.put(b"the next batch")
+    outbox.close()  # returns: nothing is left to send to anyone
 
 
 # The helper process, on PostgreSQL --------------------------------------------------------------------------------
