@@ -125,7 +125,7 @@ def owning_agencies(user) -> models.QuerySet:
     own = Agency.objects.filter(models.Exists(owns), pk__in=parts.agency_ids)
     branches = [own.values(owner_agency_id=models.F("pk"))]
     if parts.record_ids:
-        branches.append(owners.filter(pk__in=parts.record_ids))
+        branches.append(owners.filter(pk__any_of=parts.record_ids))
     branches += [owners.filter(pk__in=records) for records in parts.records]
     if parts.unit_ids:
         branches.append(owners.filter(unit_id__in=parts.unit_ids))

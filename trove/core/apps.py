@@ -8,5 +8,5 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        # Connects the sign-in signal handlers (audit and lockout).
-        from trove.core import signin  # noqa: F401
+        # Connects the sign-in signal handlers (audit and lockout); registers the ``any_of`` lookup.
+        from trove.core import lookups, signin  # noqa: F401
