@@ -183,9 +183,9 @@ class Profile:
     # profiles sharing fewer hold no such pair (``_ids_points``), though numbers issued in one province share their
     # first parts.
     id_parts: frozenset[tuple[str, int, str]] | None = None
+    id_kinds: frozenset[str] = frozenset()  # the keys of ``ids``
     # Derived from the names for the score's bound (``scoring.score_ceiling``): the family names of every reading,
     # whether a reading has none, and which parents are named (1 the father, 2 the mother).
-    id_kinds: frozenset[str] = frozenset()  # the keys of ``ids``
     families: frozenset[str] = frozenset()
     family_missing: bool = True
     parents: int = 0

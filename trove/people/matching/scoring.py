@@ -329,9 +329,10 @@ def _may_be_one_edit(x: str, y: str, x_thirds: tuple | None = None, y_thirds: tu
 
 def score_ceiling(a: Profile, b: Profile, names: float, floor: float = -math.inf) -> float:
     """A number that ``score_profiles(a, b)`` never exceeds (before its rounding to 0.1), at a fraction of its cost:
-    the ID numbers, birth, sex and home scored exactly, the names at ``names`` (``name_ceiling(a)``) and each parent
-    present on both sides at its best. The parts are added cheapest first; once the total is under ``floor`` the
-    rest (which only lowers it) is not computed and that total is returned."""
+    the ID numbers, birth, sex and home scored exactly, the names at ``names`` (``name_ceiling(a)``; five points
+    under the best given and middle names when the two share no family name, none missing and none one edit from
+    the other's) and each parent present on both sides at its best. The parts are added cheapest first; once the
+    total is under ``floor`` the rest (which only lowers it) is not computed and that total is returned."""
     parents = PARENTS_BEST[a.parents & b.parents]
     if a.families.isdisjoint(b.families):
         # No family name in common: at best one edit apart (no points), else five points off.
