@@ -1,10 +1,10 @@
 """``field__any_of=[ids]``: membership in a list of integers sent as one value.
 
-``field__in=[...]`` writes one placeholder per value: for the few thousand records an agency takes part in, building
-that text (in Django) and parsing it (in PostgreSQL) cost more than the query itself (docs/benchmarks.md: the
-received-referral inbox at 1,000,000 cases). On PostgreSQL ``any_of`` sends the list as one array
-(``field = ANY(%s)``), which the planner uses with the field's index as it does an ``IN`` list; other databases get
-the ``IN`` list. An empty list matches nothing, as with ``in``.
+``field__in=[...]`` writes one query parameter (``%s``) per value: for the few thousand records an agency takes
+part in, building that text (in Django) and parsing it (in PostgreSQL) cost more than the query itself
+(docs/benchmarks.md: the received-referral inbox at 1,000,000 cases). On PostgreSQL ``any_of`` sends the list as one
+array (``field = ANY(%s)``), which the planner uses with the field's index as it does an ``IN`` list; other
+databases get the ``IN`` list. An empty list matches nothing, as with ``in``.
 """
 
 from __future__ import annotations

@@ -175,9 +175,6 @@ class Profile:
     sex: str
     ids: dict[str, str]  # "cccd" / "cmnd" / "passport" / "phone" -> normalised value
     place: Place
-    # Each ID number cut in three (``thirds``), for the quick test of "one digit off" that scoring repeats for every
-    # candidate; derived from ``ids``.
-    id_thirds: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     # The ID numbers other than the phone cut in six, as one set of (kind, position, part); None when one is too
     # short to cut. Two numbers of one kind that are the same or one edit apart share at least four parts: two
     # profiles sharing fewer hold no such pair (``_ids_points``), though numbers issued in one province share their
@@ -244,7 +241,6 @@ def build_profile(data: PersonData, resolver: UnitResolver) -> Profile:
         sex=data.sex if data.sex in ("female", "male") else "unknown",
         ids=ids,
         place=resolver.place(data.home_unit),
-        id_thirds={kind: thirds(value) for kind, value in ids.items()},
         id_parts=id_parts(ids),
         id_kinds=_shared(frozenset(ids)),
         families=_shared(families),

@@ -304,7 +304,7 @@ def _ids_points(a: Profile, b: Profile) -> float:
             points += same
         elif one_off == different:
             points += different  # a phone: only the same number counts
-        elif len(x) == len(y) and _may_be_one_edit(x, y, a.id_thirds.get(kind), b.id_thirds.get(kind)):
+        elif len(x) == len(y) and _may_be_one_edit(x, y):
             points += one_off
         else:
             points += different
@@ -316,12 +316,11 @@ def _all_different(a: frozenset[str], b: frozenset[str]) -> float:
     return sum(ID_POINTS[kind][2] for kind in a & b)
 
 
-def _may_be_one_edit(x: str, y: str, x_thirds: tuple | None = None, y_thirds: tuple | None = None) -> bool:
+def _may_be_one_edit(x: str, y: str) -> bool:
     """``within_one_edit`` for two strings of one length, quicker when they are far apart: one changed letter or
-    two swapped neighbours leave at least one of the three thirds of the string unchanged. ``x_thirds`` and
-    ``y_thirds`` are the strings' ``profile.thirds`` when a profile holds them already."""
+    two swapped neighbours leave at least one of the three thirds of the string unchanged."""
     if len(x) >= 3:
-        a, b = x_thirds or thirds(x), y_thirds or thirds(y)
+        a, b = thirds(x), thirds(y)
         if a[0] != b[0] and a[1] != b[1] and a[2] != b[2]:
             return False
     return within_one_edit(x, y)
