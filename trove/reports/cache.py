@@ -10,20 +10,31 @@ The version moves when a change *commits*. Inside a transaction that has changed
 yet (an action that writes and then reads figures; a test, whose data never commit), an entry under the current
 version does not count those changes. Callers that must count them (``exact=True``: the plans' figures) get the
 values computed afresh there, and nothing computed from uncommitted data is stored (``writes_pending``).
+
+A cold statistic of a large province takes seconds, and any change anywhere makes every entry stale. Pages that can
+show slightly older figures say so (``served=Served()``): when the current entry is missing but an earlier computation
+of the same figures today is kept, they get that one at once, with the time it was computed (the page shows it), while
+one worker computes the current figures in a thread for the next request. A request inside a transaction (a test, an
+action that reads figures after writing) computes them itself: another connection would not see what it sees.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import threading
 import time
 from collections.abc import Callable, Hashable
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
-from django.db import transaction
-from django.utils import timezone
+from django.db import connections, transaction
+from django.utils import timezone, translation
 
 from trove.reports import freshness
+
+logger = logging.getLogger(__name__)
 
 
 def seconds() -> int:
@@ -45,6 +56,58 @@ def key_for(parts: tuple, version: int | None = None) -> str:
     return "trove.reports:" + hashlib.sha256(text.encode()).hexdigest()
 
 
+def _latest_key(parts: tuple) -> str:
+    """The last computation of these figures today, whatever the data version: ``(computed_at, value)``."""
+    text = repr((timezone.localdate().isoformat(), parts))
+    return "trove.reports:latest:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+# The last computation is kept until the day ends (its key holds the date), not only REPORTS_CACHE_SECONDS.
+LATEST_SECONDS = 24 * 3600
+
+
+def _outside_transaction() -> bool:
+    return not transaction.get_connection().in_atomic_block
+
+
+class Served:
+    """What a page was served from figures computed before the latest change: ``as_of`` is the oldest such
+    computation's time (None: every figure is current). Made at the start of a request: older figures are allowed only
+    if it is not inside a transaction then (one opened later to contain a failure does not count)."""
+
+    def __init__(self) -> None:
+        self.as_of: datetime | None = None
+        self.allowed = _outside_transaction()
+
+    def older(self, computed_at: datetime) -> None:
+        if self.as_of is None or computed_at < self.as_of:
+            self.as_of = computed_at
+
+
+def _store(key: str, parts: tuple, value, served: Served | None) -> None:
+    django_cache.set(key, value, seconds())
+    if served is not None:
+        django_cache.set(_latest_key(parts), (timezone.now(), value), LATEST_SECONDS)
+
+
+def _refresh_in_background(key: str, parts: tuple, claim: str, compute: Callable[[], object]) -> None:
+    """Compute the current figures in a thread of this worker, in the request's language and time zone, and release
+    the claim whatever happens. The thread has its own database connection, closed when it ends."""
+    language, zone = translation.get_language(), timezone.get_current_timezone()
+
+    def run() -> None:
+        try:
+            with translation.override(language), timezone.override(zone):
+                _store(key, parts, compute(), Served())
+        except Exception as error:  # noqa: BLE001 - the next request computes them itself
+            logger.error("statistics refresh failed: %s", type(error).__name__)
+        finally:
+            django_cache.delete(claim)
+            connections.close_all()
+
+    threading.Thread(target=run, name="trove-statistics-refresh", daemon=True).start()
+
+
 def _bypass(exact: bool) -> bool:
     return seconds() <= 0 or (exact and writes_pending())
 
@@ -55,7 +118,10 @@ WAIT_SECONDS = 30.0
 POLL_SECONDS = 0.05
 
 
-def remember(parts: tuple, compute: Callable[[], object], *, version: int | None = None, exact: bool = False):
+def remember(parts: tuple, compute: Callable[[], object], *, version: int | None = None, exact: bool = False,
+             served: Served | None = None):
+    """The cached value of these figures under the current data version, computed if missing. With ``served``, an
+    earlier computation of today may be returned instead while the current one is computed (module docstring)."""
     if _bypass(exact):
         return compute()
     key = key_for(parts, version)
@@ -63,6 +129,14 @@ def remember(parts: tuple, compute: Callable[[], object], *, version: int | None
     if found is not None:
         return found
     claim = key + ":computing"
+    if served is not None and served.allowed:
+        kept = django_cache.get(_latest_key(parts))
+        if kept is not None:
+            computed_at, value = kept
+            if django_cache.add(claim, 1, int(WAIT_SECONDS)):
+                _refresh_in_background(key, parts, claim, compute)
+            served.older(computed_at)
+            return value
     if not django_cache.add(claim, 1, int(WAIT_SECONDS)):
         deadline = time.monotonic() + WAIT_SECONDS
         while time.monotonic() < deadline:
@@ -77,7 +151,7 @@ def remember(parts: tuple, compute: Callable[[], object], *, version: int | None
                 break  # the computing worker failed: compute it here
     try:
         value = compute()
-        django_cache.set(key, value, seconds())
+        _store(key, parts, value, served)
     finally:
         django_cache.delete(claim)
     return value
@@ -104,9 +178,10 @@ def remember_many(parts: dict[Hashable, tuple], compute: Callable[[list], dict],
     return values
 
 
-def remember_html(parts: tuple, render: Callable[[], str], *, version: int | None = None) -> str:
+def remember_html(parts: tuple, render: Callable[[], str], *, version: int | None = None,
+                  served: Served | None = None) -> str:
     """A rendered fragment of a page, cached like the numbers it shows (the language is part of the key)."""
     from django.utils.safestring import mark_safe
-    from django.utils.translation import get_language
 
-    return mark_safe(remember(("html", get_language(), *parts), render, version=version))  # noqa: S308 - our own templates
+    html = remember(("html", translation.get_language(), *parts), render, version=version, served=served)
+    return mark_safe(html)  # noqa: S308 - our own templates

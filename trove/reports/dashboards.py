@@ -288,7 +288,8 @@ def _plan_values(plan, start: datetime.date, end: datetime.date) -> list[tuple]:
     return values
 
 
-def plan_targets(user, period: Period, place: Place, viewer: Viewer, version: int) -> list[PlanTargets]:
+def plan_targets(user, period: Period, place: Place, viewer: Viewer, version: int,
+                 served: cache.Served | None = None) -> list[PlanTargets]:
     """Each plan in force: its indicators' values over the part of the chosen period the plan covers, against the
     plan's targets. The values are cached per plan (and its revision), period and data version; which plans the user
     may see is asked every time. A share whose base is under k, or a count under k, is hidden from those without
@@ -302,7 +303,8 @@ def plan_targets(user, period: Period, place: Place, viewer: Viewer, version: in
             with transaction.atomic():  # a failing indicator must not spoil the request's transaction
                 computed = cache.remember(
                     ("plan-targets", plan.pk, plan.revision, start.isoformat(), end.isoformat()),
-                    lambda plan=plan, start=start, end=end: _plan_values(plan, start, end), version=version)
+                    lambda plan=plan, start=start, end=end: _plan_values(plan, start, end), version=version,
+                    served=served)
         except Exception as error:  # noqa: BLE001 - another app's indicator must not break the dashboard
             logger.error("plan %s indicators failed: %s", plan.pk, type(error).__name__)
             computed = []

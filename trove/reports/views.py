@@ -78,12 +78,16 @@ def statistics(request: HttpRequest) -> HttpResponse:
     viewer = access.viewer_for(request.user, place)
     context = _base_context(request, form, period, place, viewer)
 
-    def tables_html() -> str:
-        context["tables"] = present(build_report(period, place), viewer, context["params"])
-        return render_to_string("reports/_tables.html", {"tables": context["tables"]})
+    params = context["params"]
 
+    def tables_html() -> str:
+        tables = present(build_report(period, place), viewer, params)
+        return render_to_string("reports/_tables.html", {"tables": tables})
+
+    served = cache.Served()
     context["tables_html"] = cache.remember_html(("statistics", period.key, place.cache_key, viewer.exact),
-                                                 tables_html)
+                                                 tables_html, served=served)
+    context["as_of"] = served.as_of
     return render(request, "reports/statistics.html", context)
 
 
@@ -152,31 +156,37 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     version = dashboards.leaders_version()
     context = _base_context(request, form, period, place, viewer)
 
+    # Rendered by this request or, when older figures are served meanwhile, by a thread: it works on its own copy.
+    base = dict(context)
+
     def body_html() -> str:
+        body = dict(base)
         report = build_report(period, place, version=version)
         hidden = hidden_cells(report.tables, exact=viewer.exact)
         trend = dashboards.trend(period, place, viewer, version, report, hidden)
         mix = dashboards.channel_mix(report, hidden)
         overdue = dashboards.overdue_by_agency(place, viewer, version)
-        context.update({
+        body.update({
             "totals": dashboards.totals(report, viewer, hidden),
             "trend_chart": charts.column_chart(trend, title=_("Persons received by month")),
             "trend_text": charts.description(trend),
             "mix_chart": charts.bar_chart(mix, title=_("Persons received by channel")),
             "mix_text": charts.description(mix),
-            "units": next(table for table in present(report, viewer, context["params"]) if table.key == "units"),
+            "units": next(table for table in present(report, viewer, body["params"]) if table.key == "units"),
             "overdue": overdue,
             "overdue_chart": charts.bar_chart([(row.agency, row.total) for row in overdue],
                                               title=_("Overdue work by agency")),
             "answer_days": dashboards.referral_answer_days(),
             "indicators": dashboards.indicator_values(period, place, viewer, version),
         })
-        return render_to_string("reports/_dashboard_body.html", context)
+        return render_to_string("reports/_dashboard_body.html", body)
 
+    served = cache.Served()
     context["body_html"] = cache.remember_html(("dashboard", period.key, place.cache_key, viewer.exact), body_html,
-                                               version=version)
+                                               version=version, served=served)
     # Which plans the user may see is asked on every view; their values are cached per plan.
-    context["targets"] = dashboards.plan_targets(request.user, period, place, viewer, version)
+    context["targets"] = dashboards.plan_targets(request.user, period, place, viewer, version, served=served)
+    context["as_of"] = served.as_of
     context["panels"] = _panels(request, "leaders", _indicator_scope(period, place))
     return render(request, "reports/dashboard.html", context)
 
@@ -266,11 +276,16 @@ def publication_page(request: HttpRequest) -> HttpResponse:
     context = _base_context(request, form, period, place, viewer)
     context.update({"k": publication.K, "withheld": publication.WITHHELD})
 
-    def tables_html() -> str:
-        context["tables"] = publication.publication_tables(period, place)
-        return render_to_string("reports/_publication_tables.html", context)
+    base = dict(context)
 
-    context["tables_html"] = cache.remember_html(("publication", period.key, place.cache_key), tables_html)
+    def tables_html() -> str:
+        return render_to_string("reports/_publication_tables.html",
+                                {**base, "tables": publication.publication_tables(period, place)})
+
+    served = cache.Served()
+    context["tables_html"] = cache.remember_html(("publication", period.key, place.cache_key), tables_html,
+                                                 served=served)
+    context["as_of"] = served.as_of
     return render(request, "reports/publication.html", context)
 
 

@@ -1,13 +1,17 @@
-"""The statistics cache: one computation of an entry however many workers ask for it at once, and a cache that all
-workers share when ``CACHE_URL`` names a Redis server."""
+"""The statistics cache: one computation of an entry however many workers ask for it at once, a cache that all
+workers share when ``CACHE_URL`` names a Redis server, and older figures served while the current ones are computed."""
 
 import socket
 import threading
+import time
 
 import pytest
+from django.core.cache import cache as django_cache
 from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone, translation
 
 from trove.env import cache_from_url
 from trove.reports import cache
@@ -79,3 +83,70 @@ def test_an_entry_computed_by_one_worker_serves_another_through_redis():
         worker_two = cache.remember(("test", "shared"), lambda: pytest.fail("computed twice"), version=-3)
         caches["default"].clear()
     assert worker_one == worker_two == [1, 2, 3]
+
+
+def _wait_for(predicate, seconds=10.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_older_figures_are_served_at_once_while_one_thread_computes_the_current_ones():
+    cache.remember(("test", "older"), lambda: "figures of version 1", version=-20, served=cache.Served())
+    release, calls = threading.Event(), []
+
+    def slow():
+        calls.append(translation.get_language())
+        release.wait(10)
+        return "figures of version 2"
+
+    served = cache.Served()
+    with translation.override("vi"):
+        started = time.monotonic()
+        value = cache.remember(("test", "older"), slow, version=-21, served=served)
+    assert value == "figures of version 1"
+    assert time.monotonic() - started < 5  # not waiting for the computation
+    assert served.as_of is not None and served.as_of <= timezone.now()
+    # A second request meanwhile gets the older figures too, and starts no second computation.
+    again = cache.Served()
+    assert cache.remember(("test", "older"), slow, version=-21, served=again) == "figures of version 1"
+    assert again.as_of == served.as_of
+    release.set()
+    assert _wait_for(lambda: django_cache.get(cache.key_for(("test", "older"), -21)) is not None)
+    assert calls == ["vi"]  # once, in the language of the request that started it
+    fresh = cache.Served()
+    assert cache.remember(("test", "older"), slow, version=-21, served=fresh) == "figures of version 2"
+    assert fresh.as_of is None
+
+
+def test_without_earlier_figures_the_request_computes_them_itself():
+    served = cache.Served()
+    assert cache.remember(("test", "first"), lambda: "computed", version=-22, served=served) == "computed"
+    assert served.as_of is None
+
+
+def test_a_failed_refresh_is_logged_and_the_next_request_tries_again(caplog):
+    cache.remember(("test", "refresh fails"), lambda: "old", version=-23, served=cache.Served())
+
+    def broken():
+        raise RuntimeError("the database went away")
+
+    assert cache.remember(("test", "refresh fails"), broken, version=-24, served=cache.Served()) == "old"
+    claim = cache.key_for(("test", "refresh fails"), -24) + ":computing"
+    assert _wait_for(lambda: django_cache.get(claim) is None)
+    assert "statistics refresh failed: RuntimeError" in caplog.text
+    assert cache.remember(("test", "refresh fails"), lambda: "new", version=-24) == "new"
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_the_current_figures_are_computed():
+    cache.remember(("test", "in a transaction"), lambda: "old", version=-25, served=cache.Served())
+    with transaction.atomic():
+        served = cache.Served()
+        assert not served.allowed
+        value = cache.remember(("test", "in a transaction"), lambda: "new", version=-26, served=served)
+    assert value == "new"
+    assert served.as_of is None

@@ -1,9 +1,14 @@
 """The periodic statistics page and the drill-down, persona by persona."""
 
+from unittest import mock
+
+from django.core.cache import cache as django_cache
 from django.urls import reverse
+from django.utils import translation
 
 from trove.core.models import User
-from trove.reports.tests.helpers import ReportsTestCase
+from trove.reports import cache, freshness
+from trove.reports.tests.helpers import ReportsTestCase, receive, vn
 
 URL = reverse("reports:statistics")
 RECORDS = reverse("reports:records")
@@ -120,3 +125,38 @@ class DrillDownTests(ReportsTestCase):
         self.assertEqual(self.records(self.p.owner, f=["channel"]).status_code, 404)
         self.assertEqual(self.records(self.p.owner, kind="dates", start="2026-02-01", end="2026-01-01").status_code,
                          400)
+
+
+class OlderFiguresTests(ReportsTestCase):
+    """After a change, the page shows the figures computed before it, with their time, while the new ones are
+    computed for the next request. The request runs inside the test's transaction here, so older figures are allowed
+    by hand and the computation that a thread would do is run by the test."""
+
+    def test_the_page_says_when_its_figures_were_computed_until_the_new_ones_are_ready(self):
+        refreshes = []
+        with mock.patch.object(cache, "_outside_transaction", return_value=True), \
+                mock.patch.object(cache, "_refresh_in_background",
+                                  lambda key, parts, claim, compute: refreshes.append((key, parts, claim, compute))):
+            self.sign_in(self.p.statistician)
+            ask = {**YEAR, "place": "2025:82"}
+            first = self.client.get(URL, ask, HTTP_ACCEPT_LANGUAGE="vi")
+            self.assertEqual(first.context["as_of"], None)
+            self.assertNotContains(first, "Số liệu này được tính lúc")
+
+            receive(self.p.owner, self.p.owner_agency, vn(2026, 3, 3), "self_reported", "female", 1990)
+            freshness._bump_now()  # what the change's commit does
+            older = self.client.get(URL, ask, HTTP_ACCEPT_LANGUAGE="vi")
+            self.assertContains(older, "Số liệu này được tính lúc")
+            self.assertContains(older, ">16<")  # the count before the new person
+            self.assertNotContains(older, ">17<")
+            self.assertEqual(len(refreshes), 1)
+
+            key, parts, claim, compute = refreshes[0]
+            with translation.override("vi"):
+                cache._store(key, parts, compute(), cache.Served())
+            django_cache.delete(claim)
+            current = self.client.get(URL, ask, HTTP_ACCEPT_LANGUAGE="vi")
+        self.assertIsNone(current.context["as_of"])
+        self.assertNotContains(current, "Số liệu này được tính lúc")
+        self.assertContains(current, ">17<")
+        self.assertEqual(len(refreshes), 1)
