@@ -43,6 +43,17 @@ def _chunks(values: list, size: int = QUERY_CHUNK):
         yield values[start:start + size]
 
 
+def _binary_select(sql: str, params: list) -> list[tuple]:
+    """Rows of a query on PostgreSQL, sent and read in binary by a psycopg cursor of its own (Django's cursor writes
+    array parameters into the statement's text)."""
+    import psycopg
+
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, binary=True)
+        return cursor.fetchall()
+
+
 def _key_holders(keys: list[int]) -> list[tuple[int, int]]:
     """(person id, key) for every stored blocking key among ``keys``: on PostgreSQL in one query with the keys as
     one array (an ``IN`` list of thousands of placeholders costs more to build than to run), sent and read in
@@ -51,17 +62,52 @@ def _key_holders(keys: list[int]) -> list[tuple[int, int]]:
     from trove.people.models import MatchKey
 
     if connection.vendor == "postgresql":
-        import psycopg
-
         table = connection.ops.quote_name(MatchKey._meta.db_table)
-        connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(f"SELECT person_id, key FROM {table} WHERE key = ANY(%s::bigint[])",  # noqa: S608
-                           [keys], binary=True)
-            return cursor.fetchall()
+        return _binary_select(f"SELECT person_id, key FROM {table} WHERE key = ANY(%s::bigint[])", [keys])  # noqa: S608
     found: list[tuple[int, int]] = []
     for part in _chunks(keys):
         found += MatchKey.objects.filter(key__in=part).values_list("person_id", "key")
+    return found
+
+
+ID_COLUMNS = ("citizen_id_index", "old_id_index", "passport_index")
+
+
+def _id_holders(values: list[str]) -> list[tuple]:
+    """(person id, citizen ID index, old ID index, passport index) of every person holding one of ``values`` in any
+    of the three columns: one index scan for each column, put together (with OR, PostgreSQL reads the whole table);
+    on PostgreSQL with the values as one array parameter."""
+    from trove.people.models import Person
+
+    if not values:
+        return []
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Person._meta.db_table)
+        columns = ", ".join(ID_COLUMNS)
+        branches = " UNION ".join(f"SELECT id, {columns} FROM {table} WHERE {column} = ANY(%s::text[])"  # noqa: S608
+                                  for column in ID_COLUMNS)
+        return _binary_select(branches, [values] * len(ID_COLUMNS))
+    found: list[tuple] = []
+    for part in _chunks(values):
+        fields = ("pk", *ID_COLUMNS)
+        found += Person.objects.filter(citizen_id_index__in=part).values_list(*fields).union(
+            Person.objects.filter(old_id_index__in=part).values_list(*fields),
+            Person.objects.filter(passport_index__in=part).values_list(*fields))
+    return found
+
+
+def _phone_holders(values: list[str]) -> list[tuple[int, str]]:
+    from trove.people.models import Person
+
+    if not values:
+        return []
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Person._meta.db_table)
+        return _binary_select(f"SELECT id, phone_index FROM {table} WHERE phone_index = ANY(%s::text[])",  # noqa: S608
+                              [values])
+    found: list[tuple[int, str]] = []
+    for part in _chunks(values):
+        found += Person.objects.filter(phone_index__in=part).values_list("pk", "phone_index")
     return found
 
 
@@ -128,8 +174,6 @@ class RegistryMatcher:
 
     def candidates(self, datas: list[PersonData], *, limit: int = 10,
                    threshold: float = CANDIDATE_THRESHOLD) -> list[list[Candidate]]:
-        from trove.people.models import Person
-
         profiles = [self.profile(data) for data in datas]
         self._probes = {}
         weights = [{hashed_key(key): weight for key, weight in self.probes(profile).items()} for profile in profiles]
@@ -141,19 +185,12 @@ class RegistryMatcher:
         all_phones = sorted({phone for _row_ids, phone in ids if phone})
         by_id: dict[str, set[int]] = defaultdict(set)
         by_phone: dict[str, set[int]] = defaultdict(set)
-        fields = ("pk", "citizen_id_index", "old_id_index", "passport_index")
-        for part in _chunks(all_ids):
-            # One index scan for each column, put together: with OR, PostgreSQL reads the whole table.
-            found = Person.objects.filter(citizen_id_index__in=part).values_list(*fields).union(
-                Person.objects.filter(old_id_index__in=part).values_list(*fields),
-                Person.objects.filter(passport_index__in=part).values_list(*fields))
-            for pk, *indexes in found:
-                for value in indexes:
-                    if value:
-                        by_id[value].add(pk)
-        for part in _chunks(all_phones):
-            for pk, phone in Person.objects.filter(phone_index__in=part).values_list("pk", "phone_index"):
-                by_phone[phone].add(pk)
+        for pk, *indexes in _id_holders(all_ids):
+            for value in indexes:
+                if value:
+                    by_id[value].add(pk)
+        for pk, phone in _phone_holders(all_phones):
+            by_phone[phone].add(pk)
 
         best_of: list[list[int]] = []
         hits_of: list[set[int]] = []

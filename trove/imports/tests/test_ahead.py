@@ -4,6 +4,7 @@ helper that dies leaves the rest to the writer; the helper runs only where it ca
 
 import datetime
 import multiprocessing
+import pickle
 import time
 from unittest import mock
 
@@ -147,7 +148,7 @@ def test_the_outbox_sends_in_order_while_nobody_reads():
     items = [bytes([n]) * 200_000 for n in range(ahead.AHEAD)]  # far more than a pipe holds
     for item in items:
         outbox.put(item)  # would block, sending here, on the second item
-    assert [received.recv() for _item in items] == items
+    assert [pickle.loads(received.recv_bytes()) for _item in items] == items  # noqa: S301 - our own bytes
     outbox.close()
     assert not outbox._thread.is_alive()
 
@@ -164,6 +165,36 @@ def test_the_outbox_says_when_the_writer_is_gone():
     with pytest.raises(ahead.WriterGone):
         outbox.put(b"the next batch")
     outbox.close()  # returns: nothing is left to send to anyone
+
+
+@pytest.mark.django_db
+def test_communes_countries_and_candidates_go_by_reference_and_lazy_texts_by_value():
+    from django.utils.translation import gettext_lazy, override
+
+    from trove.geo.models import AdminUnit, Country
+    from trove.imports.matching import _person
+    from trove.imports.rows import WriteContext
+
+    unit, country = AdminUnit.objects.by_key("2025:29926"), Country.objects.get(code="KH")
+    typed = Person(pk=10**9, full_name="Người Thử Nghiệm")  # more than the id loaded: goes by value
+    remark = gettext_lazy("Country returned from")
+    batch = {"place_unit": unit, "home": [unit, unit], "country": country, "candidate": _person(77),
+             "typed": typed, "remarks": [remark, remark]}
+    context = WriteContext(acting_user=None, agency=None, kind=None, defaults={})
+    received = ahead.loads(ahead.dumps(batch), context)
+
+    assert received["place_unit"] is context.places.by_pk(unit.pk)  # the writer's own, read once for the run
+    assert received["home"] == [unit, unit] and received["home"][0] is received["place_unit"]
+    assert received["country"] is context.countries.by_code("KH")
+    assert received["candidate"].pk == 77 and received["candidate"].get_deferred_fields()
+    assert received["typed"].full_name == "Người Thử Nghiệm"
+    with override("vi"):
+        assert [str(text) for text in received["remarks"]] == [str(remark)] * 2 == ["Trở về từ nước"] * 2
+    # Far smaller than the whole instances, and readable without a run's readers (from the database).
+    by_reference = [unit, country, batch["candidate"]]
+    assert len(ahead.dumps(by_reference)) < len(pickle.dumps(by_reference)) / 3
+    plain = pickle.loads(ahead.dumps(batch))  # noqa: S301 - our own bytes
+    assert plain["place_unit"] == unit and plain["place_unit"].name == unit.name and plain["country"] == country
 
 
 # The helper process, on PostgreSQL --------------------------------------------------------------------------------

@@ -72,18 +72,30 @@ def _keys(profile: Profile, years: tuple[int, ...], dates: tuple[str, ...], *, p
     return keys
 
 
-def stored_keys(profile: Profile) -> set[str]:
+# The stored keys of the last profiles asked about, by identity (a profile is not hashable): an import asks for the
+# same profile's keys when it checks a row within its batch, writes the person and remembers them for the next batches.
+_STORED: dict[int, tuple[Profile, frozenset[str]]] = {}
+KEPT_STORED = 10_000
+
+
+def stored_keys(profile: Profile) -> frozenset[str]:
     """The keys a person is filed under."""
+    found = _STORED.get(id(profile))
+    if found is not None and found[0] is profile:
+        return found[1]
     years = (profile.year,) if profile.year else ()
     dates = (_date(profile.year, profile.month, profile.day),) if profile.day else ()
-    return _keys(profile, years, dates, probe=False)
+    keys = frozenset(_keys(profile, years, dates, probe=False))
+    if len(_STORED) >= KEPT_STORED:
+        _STORED.clear()
+    _STORED[id(profile)] = (profile, keys)  # the profile is held, so its id is not reused while it is here
+    return keys
 
 
 def probe_keys(profile: Profile) -> dict[str, float]:
     """The keys to look up for a person, with their ranking weights: their own keys at full weight, and at half
     weight those with the birth year ±1 or the day and month of birth swapped."""
-    own = stored_keys(profile)
-    own |= _keys(profile, (), (), probe=True)  # fg, which is stored only for sparse records
+    own = stored_keys(profile) | _keys(profile, (), (), probe=True)  # fg, which is stored only for sparse records
     years = (profile.year - 1, profile.year + 1) if profile.year else ()
     dates: tuple[str, ...] = ()
     if profile.day and profile.day <= 12 and profile.day != profile.month:
