@@ -288,8 +288,6 @@ def name_ceiling(a: Profile) -> float:
 def _ids_points(a: Profile, b: Profile) -> float:
     """The points of ``_ids_score``, without the reasons."""
     other = b.ids
-    if not a.ids or not other:
-        return 0.0  # most persons on a list hold no number to compare
     if a.id_parts is not None and b.id_parts is not None and len(a.id_parts & b.id_parts) < ID_PARTS - 2:
         # One changed digit changes one of the six parts, two swapped neighbours at most two: no number of one is
         # the same as the other's or one edit from it, and each kind both hold counts as different.
