@@ -238,6 +238,7 @@ def receive_persons_bulk(*, acting_user, agency: Agency, items: list[BulkIntake]
     # Each item's day of receiving, in the current time zone and in Vietnam's (the regime's), worked out once.
     here = timezone.get_current_timezone()
     local_days = [timezone.localdate(item.intake.received_at, here) for item in items]
+    today = timezone.localdate(timezone=here)
     vietnam_days = [timezone.localdate(item.intake.received_at, VIETNAM) for item in items]
     for index, item in enumerate(items):
         if item.intake.children:
@@ -252,7 +253,7 @@ def receive_persons_bulk(*, acting_user, agency: Agency, items: list[BulkIntake]
             errors.update(error.message_dict)
         if item.person is not None and item.existing_person is None:
             try:
-                cleaned[index] = item.person.cleaned(received_on=received_on)
+                cleaned[index] = item.person.cleaned(received_on=received_on, today=today)
             except ValidationError as error:
                 # An item that repeats an earlier one needs its own person only if the earlier one is refused.
                 if item.same_person_as is None:

@@ -44,8 +44,9 @@ class PersonData:
     education: str = ""
     marital_status: str = ""
 
-    def cleaned(self, *, received_on: datetime.date | None = None) -> PersonData:
-        """A copy with normalised ID numbers and phone; raises ValidationError naming every bad field."""
+    def cleaned(self, *, received_on: datetime.date | None = None, today: datetime.date | None = None) -> PersonData:
+        """A copy with normalised ID numbers and phone; raises ValidationError naming every bad field. ``today``
+        (the local date) may be given by a caller cleaning many."""
         errors: dict[str, list] = {}
         values = dict(self.__dict__)
         if not (self.full_name or "").strip():
@@ -61,12 +62,12 @@ class PersonData:
             except ValidationError as error:
                 errors[name] = error.error_list
         try:
-            validation.clean_birth_date(self.birth_date, not_after=received_on)
+            validation.clean_birth_date(self.birth_date, not_after=received_on, today=today)
         except ValidationError as error:
             errors["birth_date"] = error.error_list
         if self.birth_date is None and self.birth_year:
             try:
-                validation.clean_birth_date(datetime.date(self.birth_year, 1, 1), not_after=received_on)
+                validation.clean_birth_date(datetime.date(self.birth_year, 1, 1), not_after=received_on, today=today)
             except ValidationError as error:
                 errors["birth_date"] = error.error_list
         if errors:

@@ -48,10 +48,12 @@ def clean_phone(value: str) -> str:
     return value
 
 
-def clean_birth_date(day: datetime.date | None, *, not_after: datetime.date | None = None) -> datetime.date | None:
+def clean_birth_date(day: datetime.date | None, *, not_after: datetime.date | None = None,
+                     today: datetime.date | None = None) -> datetime.date | None:
+    """``day`` if it is a possible date of birth (not after ``today``, which a caller checking many may give)."""
     if day is None:
         return None
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     if day > today:
         raise ValidationError(_("The date of birth cannot be in the future."), code="birth_future")
     if not_after and day > not_after:
