@@ -97,7 +97,7 @@ def case_list(user, filters: CaseFilters) -> models.QuerySet[Case]:
             cases = cases.filter(code__iexact=query)
         else:
             identifiable = policy.visible(user, Case.objects.all(), "case.view_identity")
-            cases = cases.filter(person_id__in=person_ids_named(query), pk__in=identifiable.values("pk"))
+            cases = cases.filter(person_id__any_of=person_ids_named(query), pk__in=identifiable.values("pk"))
     listed_at = models.F("opened_at")
     if (filters.received_from or filters.received_to) and connection.vendor == "postgresql":
         # A planner fence: sorted by the bare column, PostgreSQL walks the agency's cases newest first hoping to

@@ -13,6 +13,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import models
 
 
+@models.ForeignKey.register_lookup  # person_id__any_of=[...]: the key's column, as for an integer field
 @models.IntegerField.register_lookup
 class AnyOf(models.Lookup):
     lookup_name = "any_of"

@@ -38,3 +38,16 @@ def test_the_list_goes_to_postgresql_as_one_value(users):
     sql, params = User.objects.filter(pk__any_of=wanted).query.sql_with_params()
     assert len(params) == 1 and "ANY" in sql
     assert len(User.objects.filter(pk__in=wanted).query.sql_with_params()[1]) == 3000
+
+
+
+def test_a_foreign_key_takes_it_too():
+    from trove.agencies.models import Membership
+    from trove.core.testing import make_personas
+
+    p = make_personas()
+    wanted = [p.owner.pk, p.supervisor.pk]
+    keyed = Membership.objects.filter(user_id__any_of=wanted).order_by("pk")
+    assert list(keyed) == list(Membership.objects.filter(user_id__in=wanted).order_by("pk"))
+    assert {membership.user_id for membership in keyed} == set(wanted)
+    assert not Membership.objects.filter(user_id__any_of=[]).exists()
