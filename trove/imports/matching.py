@@ -208,7 +208,10 @@ class RegistryMatcher:
             id_hits = set(sorted(id_hits)[:MAX_DECRYPTED])
             for person_id in id_hits:
                 ranking[person_id] += ID_WEIGHT
-            best_of.append(sorted(ranking, key=lambda pid: (-ranking[pid], pid))[:MAX_DECRYPTED])
+            # Highest weight first, then lowest id: by id, then (a stable sort) by weight, both without a Python key.
+            best = sorted(ranking)
+            best.sort(key=ranking.__getitem__, reverse=True)
+            best_of.append(best[:MAX_DECRYPTED])
             hits_of.append(id_hits)
         # Candidates whose score cannot reach the threshold (an upper bound says so, at a fraction of the cost of
         # scoring them) are left out unscored: they would be left out after scoring. Registry persons not read yet
@@ -302,13 +305,16 @@ class RecentPersons:
         if not self.profiles:
             return found
         completed = []
+        blocks, by_id = self.blocks, self.by_id
         for profile, candidates in zip(profiles, found, strict=True):
             met: set[int] = set()
             for key in self.matcher.probes(profile):
-                met |= self.blocks.get(key, set())
+                if key in blocks:
+                    met |= blocks[key]
             id_hits: set[int] = set()
             for key in _id_keys(profile):
-                id_hits |= self.by_id.get(key, set())
+                if key in by_id:
+                    id_hits |= by_id[key]
             new = sorted((met | id_hits) - {candidate.person_id for candidate in candidates})
             if not new:
                 completed.append(candidates)
