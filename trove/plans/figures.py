@@ -184,15 +184,17 @@ def _key_parts(code: str, scope: Scope) -> tuple:
             None if scope.unit is None else scope.unit.pk)
 
 
-def values(requests: Iterable[tuple[IndicatorDefinition, Scope]]) -> dict[tuple[str, Scope], Value]:
-    """The values by (code, scope), from the cache where it holds them, the others computed together."""
+def values(requests: Iterable[tuple[IndicatorDefinition, Scope]],
+           served: cache.Served | None = None) -> dict[tuple[str, Scope], Value]:
+    """The values by (code, scope), from the cache where it holds them, the others computed together. With
+    ``served``, values computed earlier today may stand in while the current ones are computed (``cache``)."""
     wanted = {(definition.code, scope): definition for definition, scope in requests}
 
     def missing(keys: list) -> dict:
         return {key: (value.numerator, value.denominator)
                 for key, value in compute((wanted[key], key[1]) for key in keys).items()}
 
-    found = cache.remember_many({key: _key_parts(*key) for key in wanted}, missing, exact=True)
+    found = cache.remember_many({key: _key_parts(*key) for key in wanted}, missing, exact=True, served=served)
     return {key: Value(numerator=numerator, denominator=denominator)
             for key, (numerator, denominator) in found.items()}
 

@@ -23,6 +23,7 @@ from trove.plans.forms import PeriodForm, ReportForm
 from trove.plans.models import AgencyReport, PlanIndicator, PlanStatus
 from trove.plans.periods import plan_periods
 from trove.plans.views import add_errors, get_plan
+from trove.reports import cache
 
 
 def _chosen_period(request: HttpRequest, plan) -> tuple[datetime.date, datetime.date, PeriodForm]:
@@ -47,10 +48,12 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     in_force = plan.status == PlanStatus.ISSUED
     may_report = in_force and bool(permissions & {"plan.report", "plan.manage"})
     rows = selectors.agency_rows(plan, today)
+    served = cache.Served()  # right after a change: the values computed before it, with their time
+    indicators = selectors.indicator_rows(plan, start, end, served)
     return render(request, "plans/progress.html", {
         "plan": plan, "start": start, "end": end, "period_form": period_form,
-        "periods": plan_periods(plan),
-        "indicator_rows": selectors.indicator_rows(plan, start, end),
+        "periods": plan_periods(plan), "as_of": served.as_of,
+        "indicator_rows": indicators,
         "agency_rows": rows, "overdue": sum(row.overdue for row in rows), "today": today,
         "share": Kind.SHARE, "may_report": may_report,
         "can_remind": in_force and "plan.manage" in permissions,

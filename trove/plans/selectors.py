@@ -118,12 +118,13 @@ def scope_of(plan: Plan, indicator: PlanIndicator, start: datetime.date, end: da
     return Scope(start=start, end=end, unit=unit)
 
 
-def indicator_rows(plan: Plan, start: datetime.date, end: datetime.date) -> list[IndicatorRow]:
-    """The plan's indicators with their values for the period: computed together and cached (``figures``)."""
+def indicator_rows(plan: Plan, start: datetime.date, end: datetime.date, served=None) -> list[IndicatorRow]:
+    """The plan's indicators with their values for the period: computed together and cached (``figures``; with
+    ``served``, a ``reports.cache.Served``, earlier values may stand in while the current ones are computed)."""
     rows = [IndicatorRow(indicator=indicator, definition=definition_for(indicator.definition_code),
                          scope=scope_of(plan, indicator, start, end))
             for indicator in plan.indicators.select_related("unit_scope")]
-    found = figures.values((row.definition, row.scope) for row in rows if row.definition is not None)
+    found = figures.values(((row.definition, row.scope) for row in rows if row.definition is not None), served)
     for row in rows:
         if row.definition is not None:
             row.value = found[(row.definition.code, row.scope)]

@@ -90,15 +90,16 @@ def _store(key: str, parts: tuple, value, served: Served | None) -> None:
         django_cache.set(_latest_key(parts), (timezone.now(), value), LATEST_SECONDS)
 
 
-def _refresh_in_background(key: str, parts: tuple, claim: str, compute: Callable[[], object]) -> None:
-    """Compute the current figures in a thread of this worker, in the request's language and time zone, and release
-    the claim whatever happens. The thread has its own database connection, closed when it ends."""
+def _refresh_in_background(claim: str, refresh: Callable[[], None]) -> None:
+    """Run ``refresh`` (compute the current figures and store them) in a thread of this worker, in the request's
+    language and time zone, and release the claim whatever happens. The thread has its own database connection,
+    closed when it ends."""
     language, zone = translation.get_language(), timezone.get_current_timezone()
 
     def run() -> None:
         try:
             with translation.override(language), timezone.override(zone):
-                _store(key, parts, compute(), Served())
+                refresh()
         except Exception as error:  # noqa: BLE001 - the next request computes them itself
             logger.error("statistics refresh failed: %s", type(error).__name__)
         finally:
@@ -134,7 +135,7 @@ def remember(parts: tuple, compute: Callable[[], object], *, version: int | None
         if kept is not None:
             computed_at, value = kept
             if django_cache.add(claim, 1, int(WAIT_SECONDS)):
-                _refresh_in_background(key, parts, claim, compute)
+                _refresh_in_background(claim, lambda: _store(key, parts, compute(), served))
             served.older(computed_at)
             return value
     if not django_cache.add(claim, 1, int(WAIT_SECONDS)):
@@ -158,10 +159,11 @@ def remember(parts: tuple, compute: Callable[[], object], *, version: int | None
 
 
 def remember_many(parts: dict[Hashable, tuple], compute: Callable[[list], dict], *, version: int | None = None,
-                  exact: bool = False) -> dict:
+                  exact: bool = False, served: Served | None = None) -> dict:
     """Several entries at once: ``parts`` names each entry's key parts; ``compute`` gets the names of those not in the
     cache and returns their values by name (so that they can be computed together). One read of the version and one
-    round trip to the cache whatever the number of entries."""
+    round trip to the cache whatever the number of entries. With ``served``, as ``remember``: when every missing entry
+    was computed earlier today, those earlier values are returned while one worker computes the current ones."""
     if not parts:
         return {}
     if _bypass(exact):
@@ -171,10 +173,30 @@ def remember_many(parts: dict[Hashable, tuple], compute: Callable[[list], dict],
     found = django_cache.get_many(list(keys.values()))
     values = {name: found[key] for name, key in keys.items() if found.get(key) is not None}
     missing = [name for name in parts if name not in values]
-    if missing:
-        computed = compute(missing)
+    if not missing:
+        return values
+    latest = {name: _latest_key(parts[name]) for name in missing} if served is not None else {}
+
+    def store(computed: dict) -> None:
         django_cache.set_many({keys[name]: computed[name] for name in missing}, seconds())
-        values.update({name: computed[name] for name in missing})
+        if latest:
+            now = timezone.now()
+            django_cache.set_many({latest[name]: (now, computed[name]) for name in missing}, LATEST_SECONDS)
+
+    if served is not None and served.allowed:
+        kept = django_cache.get_many(list(latest.values()))
+        if all(latest[name] in kept for name in missing):
+            claim = "trove.reports:computing:" + hashlib.sha256(repr(sorted(keys[name] for name in missing)).encode()
+                                                                 ).hexdigest()
+            if django_cache.add(claim, 1, int(WAIT_SECONDS)):
+                _refresh_in_background(claim, lambda: store(compute(missing)))
+            for name in missing:
+                computed_at, values[name] = kept[latest[name]]
+                served.older(computed_at)
+            return values
+    computed = compute(missing)
+    store(computed)
+    values.update({name: computed[name] for name in missing})
     return values
 
 

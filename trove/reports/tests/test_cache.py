@@ -150,3 +150,26 @@ def test_inside_a_transaction_the_current_figures_are_computed():
         value = cache.remember(("test", "in a transaction"), lambda: "new", version=-26, served=served)
     assert value == "new"
     assert served.as_of is None
+
+
+def test_many_entries_are_served_older_together_while_one_thread_computes_them():
+    parts = {"a": ("test", "many", "a"), "b": ("test", "many", "b")}
+    cache.remember_many(parts, lambda names: {name: f"{name}1" for name in names}, version=-30,
+                        served=cache.Served())
+    asked = []
+
+    def compute(names):
+        asked.append(sorted(names))
+        return {name: f"{name}2" for name in names}
+
+    served = cache.Served()
+    assert cache.remember_many(parts, compute, version=-31, served=served) == {"a": "a1", "b": "b1"}
+    assert served.as_of is not None
+    assert _wait_for(lambda: django_cache.get(cache.key_for(parts["b"], -31)) == "b2")
+    assert asked == [["a", "b"]]  # computed together, once
+    assert cache.remember_many(parts, compute, version=-31, served=cache.Served()) == {"a": "a2", "b": "b2"}
+    # An entry never computed before today is computed at once, with the others.
+    parts["c"] = ("test", "many", "c")
+    fresh = cache.Served()
+    assert cache.remember_many(parts, compute, version=-32, served=fresh) == {"a": "a2", "b": "b2", "c": "c2"}
+    assert fresh.as_of is None

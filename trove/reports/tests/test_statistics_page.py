@@ -136,7 +136,7 @@ class OlderFiguresTests(ReportsTestCase):
         refreshes = []
         with mock.patch.object(cache, "_outside_transaction", return_value=True), \
                 mock.patch.object(cache, "_refresh_in_background",
-                                  lambda key, parts, claim, compute: refreshes.append((key, parts, claim, compute))):
+                                  lambda claim, refresh: refreshes.append((claim, refresh))):
             self.sign_in(self.p.statistician)
             ask = {**YEAR, "place": "2025:82"}
             first = self.client.get(URL, ask, HTTP_ACCEPT_LANGUAGE="vi")
@@ -151,9 +151,9 @@ class OlderFiguresTests(ReportsTestCase):
             self.assertNotContains(older, ">17<")
             self.assertEqual(len(refreshes), 1)
 
-            key, parts, claim, compute = refreshes[0]
+            claim, refresh = refreshes[0]
             with translation.override("vi"):
-                cache._store(key, parts, compute(), cache.Served())
+                refresh()
             django_cache.delete(claim)
             current = self.client.get(URL, ask, HTTP_ACCEPT_LANGUAGE="vi")
         self.assertIsNone(current.context["as_of"])
