@@ -114,22 +114,27 @@ def _record(kind: str, pk):
 
 
 class _Pickler(pickle.Pickler):
-    def reducer_override(self, obj):  # not called for strings, numbers, lists, dicts…: no cost for most objects
+    def __init__(self, file) -> None:
         from trove.geo.models import AdminUnit, Country
         from trove.people.models import Person
 
-        if isinstance(obj, AdminUnit) and obj.pk is not None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.models = AdminUnit, Country, Person  # looked up once a batch, not for every object pickled
+
+    def reducer_override(self, obj):  # not called for strings, numbers, lists, dicts…: no cost for most objects
+        unit, country, person = self.models
+        if isinstance(obj, unit) and obj.pk is not None:
             return _record, ("unit", obj.pk)
-        if isinstance(obj, Country):
+        if isinstance(obj, country):
             return _record, ("country", obj.pk)
-        if isinstance(obj, Person) and obj.pk is not None and obj.__dict__.keys() <= {"_state", "id"}:
+        if isinstance(obj, person) and obj.pk is not None and obj.__dict__.keys() <= {"_state", "id"}:
             return _record, ("person", obj.pk)
         return NotImplemented
 
 
 def dumps(item) -> bytes:
     buffer = io.BytesIO()
-    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(item)
+    _Pickler(buffer).dump(item)
     return buffer.getvalue()
 
 

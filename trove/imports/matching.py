@@ -88,8 +88,8 @@ def _id_holders(values: list[str]) -> list[tuple]:
                                   for column in ID_COLUMNS)
         return _binary_select(branches, [values] * len(ID_COLUMNS))
     found: list[tuple] = []
+    fields = ("pk", *ID_COLUMNS)
     for part in _chunks(values):
-        fields = ("pk", *ID_COLUMNS)
         found += Person.objects.filter(citizen_id_index__in=part).values_list(*fields).union(
             Person.objects.filter(old_id_index__in=part).values_list(*fields),
             Person.objects.filter(passport_index__in=part).values_list(*fields))
@@ -97,6 +97,7 @@ def _id_holders(values: list[str]) -> list[tuple]:
 
 
 def _phone_holders(values: list[str]) -> list[tuple[int, str]]:
+    """(person id, phone index) of every person whose phone is one of ``values``; as ``_id_holders``."""
     from trove.people.models import Person
 
     if not values:

@@ -77,7 +77,6 @@ def statistics(request: HttpRequest) -> HttpResponse:
     period, place = chosen
     viewer = access.viewer_for(request.user, place)
     context = _base_context(request, form, period, place, viewer)
-
     params = context["params"]
 
     def tables_html() -> str:
@@ -160,26 +159,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     base = dict(context)
 
     def body_html() -> str:
-        body = dict(base)
         report = build_report(period, place, version=version)
         hidden = hidden_cells(report.tables, exact=viewer.exact)
         trend = dashboards.trend(period, place, viewer, version, report, hidden)
         mix = dashboards.channel_mix(report, hidden)
         overdue = dashboards.overdue_by_agency(place, viewer, version)
-        body.update({
+        return render_to_string("reports/_dashboard_body.html", {
+            **base,
             "totals": dashboards.totals(report, viewer, hidden),
             "trend_chart": charts.column_chart(trend, title=_("Persons received by month")),
             "trend_text": charts.description(trend),
             "mix_chart": charts.bar_chart(mix, title=_("Persons received by channel")),
             "mix_text": charts.description(mix),
-            "units": next(table for table in present(report, viewer, body["params"]) if table.key == "units"),
+            "units": next(table for table in present(report, viewer, base["params"]) if table.key == "units"),
             "overdue": overdue,
             "overdue_chart": charts.bar_chart([(row.agency, row.total) for row in overdue],
                                               title=_("Overdue work by agency")),
             "answer_days": dashboards.referral_answer_days(),
             "indicators": dashboards.indicator_values(period, place, viewer, version),
         })
-        return render_to_string("reports/_dashboard_body.html", body)
 
     served = cache.Served()
     context["body_html"] = cache.remember_html(("dashboard", period.key, place.cache_key, viewer.exact), body_html,
@@ -275,8 +273,7 @@ def publication_page(request: HttpRequest) -> HttpResponse:
                                                 request=request))
     context = _base_context(request, form, period, place, viewer)
     context.update({"k": publication.K, "withheld": publication.WITHHELD})
-
-    base = dict(context)
+    base = dict(context)  # the tables may be rendered by a thread (see ``dashboard``)
 
     def tables_html() -> str:
         return render_to_string("reports/_publication_tables.html",

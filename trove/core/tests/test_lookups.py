@@ -40,7 +40,6 @@ def test_the_list_goes_to_postgresql_as_one_value(users):
     assert len(User.objects.filter(pk__in=wanted).query.sql_with_params()[1]) == 3000
 
 
-
 def test_a_foreign_key_takes_it_too():
     from trove.agencies.models import Membership
     from trove.core.testing import make_personas
