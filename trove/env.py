@@ -152,7 +152,10 @@ def cache_from_url(url: str) -> dict:
     """Turn ``CACHE_URL`` into Django's ``CACHES``. Empty means a cache in each process's memory; a Redis address
     means one cache that every worker and server shares (the statistics a worker computes serve all of them)."""
     if not url:
-        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "trove"}}
+        # Django's default of 300 entries is a few statistics pages (one dashboard stores some 50 figures and
+        # fragments): older ones, and the figures shown while new ones are computed, were dropped within minutes.
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "trove",
+                            "OPTIONS": {"MAX_ENTRIES": 5000}}}
     scheme = urlsplit(url).scheme.lower()
     if scheme in {"redis", "rediss", "unix"}:
         return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,

@@ -64,6 +64,7 @@ def test_a_failed_computation_lets_the_next_asker_compute(monkeypatch):
 
 def test_cache_url_chooses_the_shared_cache():
     assert cache_from_url("")["default"]["BACKEND"].endswith("LocMemCache")
+    assert cache_from_url("")["default"]["OPTIONS"]["MAX_ENTRIES"] >= 5000  # not Django's 300: a few pages' figures
     shared = cache_from_url("redis://:secret@10.0.0.5:6379/2")["default"]
     assert shared["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert shared["LOCATION"] == "redis://:secret@10.0.0.5:6379/2"
