@@ -27,9 +27,9 @@ from trove.people.matching.retrieval import ID_WEIGHT, MAX_DECRYPTED, SCORED_FIE
 from trove.people.matching.scoring import (
     CANDIDATE_THRESHOLD,
     CEILING_MARGIN,
+    ceilings,
     clear_ceiling,
     name_ceiling,
-    score_ceiling,
     score_profiles,
 )
 
@@ -235,13 +235,14 @@ class RegistryMatcher:
 
 def _scored(profile: Profile, pids, id_hits: set[int], others: dict[int, Profile], threshold: float):
     """The candidates among ``pids`` (found by key or ID number) whose score reaches ``threshold``, and every one
-    sharing an ID number: each first bounded (``score_ceiling``), scored only if the bound may reach it."""
+    sharing an ID number: each first bounded (``ceilings``), scored only if the bound may reach it."""
     names, floor = name_ceiling(profile), threshold - CEILING_MARGIN
-    for pid in pids:
-        other = others.get(pid)
-        if other is None:
-            continue  # merged into another person
-        if pid not in id_hits and score_ceiling(profile, other, names, floor) < floor:
+    present = [(pid, others[pid]) for pid in pids if pid in others]  # not those merged into another person
+    bounded = [(pid, other) for pid, other in present if pid not in id_hits]
+    below = {pid for (pid, _other), ceiling in zip(bounded, ceilings(profile, [other for _pid, other in bounded],
+                                                                     names, floor), strict=True) if ceiling < floor}
+    for pid, other in present:
+        if pid in below:
             continue
         score, reasons = score_profiles(profile, other)
         if score >= threshold or pid in id_hits:
@@ -345,8 +346,10 @@ class BatchIndex:
                 met.update(self.blocks.get(f"id|{kind}|{value}", ()))
         best, best_score = None, MATCH_THRESHOLD
         names, floor = name_ceiling(profile), MATCH_THRESHOLD - CEILING_MARGIN
-        for other in sorted(met):
-            if score_ceiling(profile, self.profiles[other], names, floor) < floor:
+        met = sorted(met)
+        for other, ceiling in zip(met, ceilings(profile, [self.profiles[other] for other in met], names, floor),
+                                  strict=True):
+            if ceiling < floor:
                 continue
             score = score_profiles(profile, self.profiles[other])[0]
             if score >= best_score and (best is None or score > best_score):

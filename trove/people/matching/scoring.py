@@ -149,50 +149,79 @@ def _ids_score(a: Profile, b: Profile) -> tuple[float, list, bool]:
     return points, reasons, same_document
 
 
-def _birth_score(a: Profile, b: Profile) -> tuple[float, list]:
+# The ways two births compare (``_birth_case``), with their points and reason.
+BIRTHS = (
+    (0.0, None),  # a birth year missing
+    (3.0, WHY_SAME_DAY_AND_MONTH_YEAR_PM1),
+    (-3.0, WHY_DIFFERENT_DATE_OF_BIRTH),
+    (-1.0, WHY_BIRTH_YEAR_PM1),
+    (-7.0, WHY_BIRTH_YEARS_FAR_APART),
+    (4.0, WHY_SAME_DATE_OF_BIRTH),  # 1 January, what many offices write when only the year is known
+    (8.0, WHY_SAME_DATE_OF_BIRTH),
+    (3.0, WHY_DAY_AND_MONTH_OF_BIRTH_SWAPPED),
+    (1.0, WHY_SAME_BIRTH_YEAR_DATE_DIFFERS_BY_ONE_PART),
+    (-3.0, WHY_DIFFERENT_DATE_OF_BIRTH_IN_THE_SAME_YEAR),
+    (5.0, WHY_SAME_MONTH_AND_YEAR_OF_BIRTH),
+    (-1.0, WHY_SAME_BIRTH_YEAR_DIFFERENT_MONTH),
+    (4.0, WHY_SAME_BIRTH_YEAR),
+)
+BIRTH_POINTS = tuple(points for points, _why in BIRTHS)
+
+
+def _birth_case(a: Profile, b: Profile) -> int:
+    """How the births of ``a`` and ``b`` compare: a position in ``BIRTHS``."""
     if a.year is None or b.year is None:
-        return 0.0, []
+        return 0
     gap = abs(a.year - b.year)
     if gap == 1:
         if a.day is not None and b.day is not None:
             if (a.month, a.day) == (b.month, b.day) and (a.month, a.day) != (1, 1):
-                return 3.0, [WHY_SAME_DAY_AND_MONTH_YEAR_PM1]
-            return -3.0, [WHY_DIFFERENT_DATE_OF_BIRTH]
-        return -1.0, [WHY_BIRTH_YEAR_PM1]
+                return 1
+            return 2
+        return 3
     if gap > 1:
-        return -7.0, [WHY_BIRTH_YEARS_FAR_APART]
+        return 4
     if a.day is not None and b.day is not None:
         if (a.month, a.day) == (b.month, b.day):
-            # 1 January is what many offices write when only the year is known.
-            return (4.0 if (a.month, a.day) == (1, 1) else 8.0), [WHY_SAME_DATE_OF_BIRTH]
+            return 5 if (a.month, a.day) == (1, 1) else 6
         if (a.month, a.day) == (b.day, b.month):
-            return 3.0, [WHY_DAY_AND_MONTH_OF_BIRTH_SWAPPED]
+            return 7
         if a.month == b.month or a.day == b.day:
-            return 1.0, [WHY_SAME_BIRTH_YEAR_DATE_DIFFERS_BY_ONE_PART]
-        return -3.0, [WHY_DIFFERENT_DATE_OF_BIRTH_IN_THE_SAME_YEAR]
+            return 8
+        return 9
     if a.month is not None and b.month is not None:
-        if a.month == b.month:
-            return 5.0, [WHY_SAME_MONTH_AND_YEAR_OF_BIRTH]
-        return -1.0, [WHY_SAME_BIRTH_YEAR_DIFFERENT_MONTH]
-    return 4.0, [WHY_SAME_BIRTH_YEAR]
+        return 10 if a.month == b.month else 11
+    return 12
+
+
+def _birth_score(a: Profile, b: Profile) -> tuple[float, list]:
+    points, why = BIRTHS[_birth_case(a, b)]
+    return points, [] if why is None else [why]
 
 
 def _place_score(a: Profile, b: Profile) -> tuple[float, list]:
     return _places_score(a.place, b.place)
 
 
-def _places_score(pa: Place, pb: Place) -> tuple[float, list]:
+def _place_points(pa: Place, pb: Place) -> float:
     if not pa.provinces or not pb.provinces:
-        return 0.0, []
-    if pa.communes & pb.communes:
-        if pa.key != pb.key:
-            return 5.0, [WHY_SAME_HOME_COMMUNE_AFTER_THE_2025_MAPPING]
-        return 5.0, [WHY_SAME_HOME_COMMUNE]
-    if pa.provinces & pb.provinces:
-        if pa.communes and pb.communes:
-            return -2.0, [WHY_OTHER_COMMUNE_SAME_PROVINCE]
-        return 1.0, [WHY_SAME_HOME_PROVINCE]
-    return -3.0, [WHY_DIFFERENT_HOME_PROVINCE]
+        return 0.0
+    if not pa.communes.isdisjoint(pb.communes):
+        return 5.0
+    if not pa.provinces.isdisjoint(pb.provinces):
+        return -2.0 if pa.communes and pb.communes else 1.0
+    return -3.0
+
+
+def _places_score(pa: Place, pb: Place) -> tuple[float, list]:
+    points = _place_points(pa, pb)
+    if points == 5.0:
+        return points, [WHY_SAME_HOME_COMMUNE if pa.key == pb.key else WHY_SAME_HOME_COMMUNE_AFTER_THE_2025_MAPPING]
+    return points, list(PLACE_REASONS[points])
+
+
+PLACE_REASONS = {0.0: [], -2.0: [WHY_OTHER_COMMUNE_SAME_PROVINCE], 1.0: [WHY_SAME_HOME_PROVINCE],
+                 -3.0: [WHY_DIFFERENT_HOME_PROVINCE]}
 
 
 def _parent_score(a_variants: tuple[ParsedName, ...], b_variants: tuple[ParsedName, ...], same: float,
@@ -273,6 +302,7 @@ BIRTH_BEST = 8.0  # the most _birth_score gives
 PLACE_BEST = 5.0  # the most _place_score gives
 FATHER_BEST, MOTHER_BEST = 6.0, 5.0
 ID_POINTS = {kind: (same, one_off, different) for kind, (same, one_off, different, *_why) in ID_WEIGHTS.items()}
+PHONE_SAME = ID_POINTS["phone"][0]
 
 
 def name_ceiling(a: Profile) -> float:
@@ -293,7 +323,7 @@ def _ids_points(a: Profile, b: Profile) -> float:
         # the same as the other's or one edit from it, and each kind both hold counts as different.
         points = _all_different(a.id_kinds, b.id_kinds)
         phone = a.ids.get("phone")
-        return points + ID_POINTS["phone"][0] if phone and phone == other.get("phone") else points
+        return points + PHONE_SAME if phone and phone == other.get("phone") else points
     points = 0.0
     for kind, x in a.ids.items():
         y = other.get(kind)
@@ -327,37 +357,61 @@ def _may_be_one_edit(x: str, y: str) -> bool:
 
 
 def score_ceiling(a: Profile, b: Profile, names: float, floor: float = -math.inf) -> float:
-    """A number that ``score_profiles(a, b)`` never exceeds (before its rounding to 0.1), at a fraction of its cost:
-    the ID numbers, birth, sex and home scored exactly, the names at ``names`` (``name_ceiling(a)``; five points
-    under the best given and middle names when the two share no family name, none missing and none one edit from
-    the other's) and each parent present on both sides at its best. The parts are added cheapest first; once the
-    total is under ``floor`` the rest (which only lowers it) is not computed and that total is returned."""
-    parents = PARENTS_BEST[a.parents & b.parents]
-    if a.families.isdisjoint(b.families):
-        # No family name in common: at best one edit apart (no points), else five points off.
-        names = min(names, GIVEN_BEST + MIDDLE_BEST if a.family_missing or b.family_missing
-                    or _near_families(a.families, b.families) else GIVEN_BEST + MIDDLE_BEST - 5.0)
-    total = names + BIRTH_BEST + PLACE_BEST + parents
-    if a.ids and b.ids:
-        total += _ids_points(a, b)
-        if total < floor:
-            return total
-    different_sex = a.sex != "unknown" and b.sex != "unknown" and a.sex != b.sex
-    if different_sex:
-        total -= 8.0
-        if total < floor:
-            return total
-    total += _birth_score(a, b)[0] - BIRTH_BEST
-    far_apart = a.year is not None and b.year is not None and abs(a.year - b.year) > 1
-    if (different_sex or far_apart) and not _same_document(a, b):
-        # The rule for pairs that look like siblings: home and parents count only when they disagree.
-        total -= PLACE_BEST + parents
-        if total < floor:
-            return total
-        return total + min(0.0, _places_score(a.place, b.place)[0])
-    if total < floor:
-        return total
-    return total + _places_score(a.place, b.place)[0] - PLACE_BEST
+    """A number that ``score_profiles(a, b)`` never exceeds (before its rounding to 0.1), at a fraction of its cost
+    (``ceilings`` for one other person)."""
+    return ceilings(a, (b,), names, floor)[0]
+
+
+def ceilings(a: Profile, others, names: float, floor: float = -math.inf) -> list[float]:
+    """For each profile of ``others``, a number that ``score_profiles(a, other)`` never exceeds (before its rounding
+    to 0.1), at a fraction of its cost: the ID numbers, birth, sex and home scored exactly, the names at ``names``
+    (``name_ceiling(a)``; five points under the best given and middle names when the two share no family name, none
+    missing and none one edit from the other's) and each parent present on both sides at its best. The parts are
+    added cheapest first; once the total is under ``floor`` the rest (which only lowers it) is not computed and that
+    total is given. What depends on ``a`` alone is looked up once for all: an import bounds a hundred candidates a
+    row."""
+    a_parents, a_families, a_missing = a.parents, a.families, a.family_missing
+    a_ids, a_sex = a.ids, a.sex
+    a_documents = [(kind, value) for kind, value in a_ids.items() if kind != "phone"]
+    a_sexed, a_year = a_sex != "unknown", a.year
+    a_place = a.place
+    near_names = min(names, GIVEN_BEST + MIDDLE_BEST)  # no family name in common, but one missing or one edit away
+    far_names = min(names, GIVEN_BEST + MIDDLE_BEST - 5.0)
+    found = []
+    for b in others:
+        parents = PARENTS_BEST[a_parents & b.parents]
+        b_families = b.families
+        if not a_families.isdisjoint(b_families):
+            total = names + BIRTH_BEST + PLACE_BEST + parents
+        elif a_missing or b.family_missing or _near_families(a_families, b_families):
+            total = near_names + BIRTH_BEST + PLACE_BEST + parents
+        else:
+            total = far_names + BIRTH_BEST + PLACE_BEST + parents
+        b_ids = b.ids
+        if a_ids and b_ids:
+            total += _ids_points(a, b)
+            if total < floor:
+                found.append(total)
+                continue
+        b_sex = b.sex
+        different_sex = a_sexed and b_sex != "unknown" and a_sex != b_sex
+        if different_sex:
+            total -= 8.0
+            if total < floor:
+                found.append(total)
+                continue
+        b_year = b.year
+        total += BIRTH_POINTS[_birth_case(a, b)] - BIRTH_BEST
+        far_apart = a_year is not None and b_year is not None and abs(a_year - b_year) > 1
+        if (different_sex or far_apart) and not any(b_ids.get(kind) == value for kind, value in a_documents):
+            # The rule for pairs that look like siblings: home and parents count only when they disagree.
+            total -= PLACE_BEST + parents
+            found.append(total if total < floor else total + min(0.0, _place_points(a_place, b.place)))
+        elif total < floor:
+            found.append(total)
+        else:
+            found.append(total + _place_points(a_place, b.place) - PLACE_BEST)
+    return found
 
 
 PARENTS_BEST = (0.0, FATHER_BEST, MOTHER_BEST, FATHER_BEST + MOTHER_BEST)  # by ``Profile.parents`` both have
@@ -366,10 +420,6 @@ PARENTS_BEST = (0.0, FATHER_BEST, MOTHER_BEST, FATHER_BEST + MOTHER_BEST)  # by 
 @lru_cache(maxsize=1 << 16)
 def _near_families(a: frozenset[str], b: frozenset[str]) -> bool:
     return any(within_one_edit(x, y) for x in a for y in b)
-
-
-def _same_document(a: Profile, b: Profile) -> bool:
-    return any(kind != "phone" and b.ids.get(kind) == value for kind, value in a.ids.items())
 
 
 # The same bound before decrypting anything, from what a registered person keeps in the clear ----------------------
@@ -400,7 +450,7 @@ def clear_ceiling(a: Profile, names: float, b: ClearFacts) -> float:
         total -= 8.0
     birth, far_apart = _clear_birth(a, b.year, b.precision)
     total += birth
-    place = _places_score(a.place, b.place)[0]
+    place = _place_points(a.place, b.place)
     if different_sex or far_apart:
         return total + min(0.0, place)
     parents = ((FATHER_BEST if not a.father[0].empty else 0.0) + (MOTHER_BEST if not a.mother[0].empty else 0.0))
