@@ -43,6 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trove.core import bulk
+from trove.core.collection import fewer_collections
 from trove.imports import database, selectors
 from trove.imports.matching import BatchIndex, RecentPersons, RegistryMatcher
 from trove.imports.models import BatchStatus, ImportBatch, ImportedRecord, NoteLevel, RecordOutcome, RowNote
@@ -89,7 +90,7 @@ class Prepared:
     Prepared by the helper process (``trove.imports.ahead``), a batch also says its place in the run (``seq``) and
     the last batch whose new persons the helper knew when it checked the rows (``known_through``); ``None`` means
     it was checked just before being written, knowing them all. ``created`` is filled once it is written: the new
-    persons' ids and profiles."""
+    persons' ids and profiles, and the rows they come from."""
 
     parsed: list[ParsedRow]
     previous: dict[str, tuple[int, int]]
@@ -100,6 +101,7 @@ class Prepared:
     seq: int = 0
     known_through: int | None = None
     created: list = field(default_factory=list)
+    created_rows: list[int] = field(default_factory=list)  # the row of each of ``created``
 
 
 def _messages(error: ValidationError, label) -> list[str]:
@@ -351,9 +353,10 @@ class Runner:
         if token is not None:
             # The persons this batch created are in the registry now: the next batches' duplicate check knows them
             # without reading them back.
-            prepared.created = self.matcher.remember(
-                item.record for result in results for item in result.written
-                if isinstance(item.record, Person) and item.outcome == RecordOutcome.CREATED)
+            created = [(result.number, item.record) for result in results for item in result.written
+                       if isinstance(item.record, Person) and item.outcome == RecordOutcome.CREATED]
+            prepared.created = self.matcher.remember(person for _number, person in created)
+            prepared.created_rows = [number for number, _person in created]
         return results
 
     def _content_type(self, record) -> ContentType:
@@ -405,7 +408,7 @@ class Runner:
                     after = prepared.parsed[-1].number
                     yield prepared
                     self.recent.add(prepared.seq, prepared.created)
-                    helper.created(prepared.seq, prepared.created)
+                    helper.created(prepared)
             finally:
                 helper.stop()
             logger.info("import %s: the helper process prepared the rows up to row %s%s", self.batch.pk, after,
@@ -453,6 +456,7 @@ def summary_message(counts: dict[str, int]) -> str:
     return message % {name: counts.get(name, 0) for name in ("created", "linked", "skipped", "failed")}
 
 
+@fewer_collections()
 def execute(*, batch: ImportBatch, acting_user, token: str, progress) -> ImportBatch:
     """Run a started (or resumed) import to its end: the rows after the last one done, then the report (the job's
     result file) and the end of the batch. A run that fails leaves the batch interrupted, to be resumed."""
@@ -490,6 +494,7 @@ def execute(*, batch: ImportBatch, acting_user, token: str, progress) -> ImportB
     return batch
 
 
+@fewer_collections()
 def check(*, batch: ImportBatch, acting_user, progress) -> dict[str, int]:
     """Run every row without writing anything and attach the report of what the import would do."""
     from collections import Counter

@@ -168,6 +168,35 @@ def test_the_outbox_says_when_the_writer_is_gone():
 
 
 @pytest.mark.django_db
+def test_the_new_persons_go_back_by_their_row_when_the_helper_holds_their_profile():
+    """A created person whose profile is the one the helper worked out for their row goes back as the row's number,
+    one whose written data gave another profile goes by value; the helper puts the profiles back together."""
+    matcher = RegistryMatcher()
+    datas = [PersonData(full_name=name, birth_year=1990, sex="female") for name in ("Lê Thị Hoa", "Trần Thị Mai")]
+    profiles = [matcher.profile(data) for data in datas]
+    helper_side = engine.Prepared(parsed=[], previous={}, seq=3)
+    helper_side.profiles = {7: (profiles[0], {}), 8: (profiles[1], {})}
+    sent = ahead.Sent()
+    sent.add(engine.Prepared(parsed=[], previous={}, seq=2))  # written before: no message came for it
+    sent.add(helper_side)
+
+    writer_side = pickle.loads(pickle.dumps(helper_side))  # noqa: S301 - as it crosses the pipe
+    rewritten = matcher.profile(PersonData(full_name="Trần Thị Mai", birth_year=1991, sex="female"))
+    writer_side.created = [(501, writer_side.profiles[7][0]), (502, rewritten)]
+    writer_side.created_rows = [7, 8]
+    received, persons = multiprocessing.Pipe(duplex=False)
+    ahead.Helper(runner=None, process=None, batches=None, persons=persons).created(writer_side)
+    seq, message = received.recv()
+
+    assert (seq, message[0]) == (3, (501, 7))
+    assert message[1][0] == 502 and message[1][1] == rewritten and message[1][1] is not profiles[1]
+    kept = sent.profiles(seq, message)
+    assert kept[0] == (501, profiles[0]) and kept[0][1] is profiles[0]  # the helper's own object
+    assert kept[1][0] == 502 and kept[1][1].year == 1991
+    assert sent._batches == {}  # batch 2 and 3 forgotten
+
+
+@pytest.mark.django_db
 def test_communes_countries_and_candidates_go_by_reference_and_lazy_texts_by_value():
     from django.utils.translation import gettext_lazy, override
 

@@ -116,3 +116,26 @@ class BulkIntakeTests(ImportTestCase):
         self.assertEqual(Case.objects.count(), 4)
         # They were remembered as they were written, not read back and decrypted to be scored.
         self.assertFalse([q["sql"] for q in queries.captured_queries if '"merged_into_id" IS NULL' in q["sql"]])
+
+    def test_the_run_collects_garbage_less_often_and_restores_the_thresholds(self):
+        import gc
+        from unittest import mock
+
+        from trove.core.collection import THRESHOLDS
+        from trove.imports import engine
+
+        rows = [["Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Ngày tiếp nhận", "Nguồn tiếp nhận"],
+                ["Vàng Thị Dợ", "02/02/1999", "Nữ", "087199000123", "05/01/2026", "giải cứu"]]
+        seen, real_run_batch = [], engine.Runner.run_batch
+
+        def run_batch(runner, *args, **kwargs):
+            seen.append(gc.get_threshold())
+            return real_run_batch(runner, *args, **kwargs)
+
+        before = gc.get_threshold()
+        with mock.patch.object(engine.Runner, "run_batch", run_batch):
+            batch = self.run_import(self.prepared(xlsx_bytes(rows)))
+        self.assertEqual(batch.created_count, 1)
+        self.assertEqual(seen, [THRESHOLDS])
+        self.assertEqual(gc.get_threshold(), before)
+        self.assertNotEqual(before, THRESHOLDS)
