@@ -27,6 +27,8 @@ messages: $(VENV)/.installed
 
 migrate: $(VENV)/.installed
 	$(MANAGE) migrate --no-input --verbosity 0
+	@# The audit log's partitions for this year and next (PostgreSQL; nothing to do on SQLite). docs/deploy.md
+	$(MANAGE) audit_partitions --verbosity 0
 
 reference: migrate
 	$(MANAGE) load_reference_data

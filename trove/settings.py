@@ -250,6 +250,9 @@ IMPORT_HELPER_PROCESS = envbool("IMPORT_HELPER_PROCESS", True)
 # `manage.py apply_retention` (docs/deploy.md). The law sets no period for victim files; five years is the project's
 # default, to be set by each installation.
 CASE_ARCHIVE_AFTER_DAYS = envint("CASE_ARCHIVE_AFTER_DAYS", 5 * 365 + 1)
+# The audit log keeps this many full years online besides the current one (PostgreSQL): `manage.py audit_archive` moves
+# an older year, the oldest first, to a file and out of the database (docs/deploy.md).
+AUDIT_ONLINE_YEARS = envint("AUDIT_ONLINE_YEARS", 2)
 
 # --- Statistics and dashboards (trove.reports) ---------------------------------------------------------------------
 # A referral not answered (accepted or declined) this many calendar days after it was sent counts as overdue work of

@@ -43,7 +43,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from trove.core import audit, crypto
+from trove.core import audit, audit_partitions, crypto
+from trove.core.models.audit import AuditEntry
 
 FORMAT = 1
 CHUNK = 4 * 1024 * 1024
@@ -256,9 +257,11 @@ def restore(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> dict:
                 elif member.name == "data.jsonl":
                     if manifest is None:
                         raise BackupError("The archive's manifest must come first.")
+                    partitions = _AuditPartitions(using)
                     with connection.constraint_checks_disabled():
                         for item in serializers.deserialize("jsonl", archive.extractfile(member), using=using,
                                                             handle_forward_references=True):
+                            partitions.ready_for(item.object)
                             item.save(using=using)
                             label = item.object._meta.label_lower
                             loaded[label] = loaded.get(label, 0) + 1
@@ -284,6 +287,22 @@ def restore(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> dict:
             path_written.unlink(missing_ok=True)
         raise
     return manifest
+
+
+class _AuditPartitions:
+    """On PostgreSQL, each year of the restored audit log gets its partition before its first entry is loaded: a
+    fresh installation has partitions from this year on only, and older entries would all go to the DEFAULT one."""
+
+    def __init__(self, using: str) -> None:
+        self.using, self.ready = using, set()
+        self.partitioned = audit_partitions.is_partitioned(using)
+
+    def ready_for(self, obj) -> None:
+        if self.partitioned and isinstance(obj, AuditEntry):
+            year = audit_partitions.local_year(obj.at)
+            if year not in self.ready:
+                audit_partitions.ensure_partitions([year], using=self.using)
+                self.ready.add(year)
 
 
 def _check_manifest(manifest: dict, using: str) -> None:

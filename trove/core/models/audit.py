@@ -3,11 +3,20 @@
 Every entry stores the hash of the entry before it; its own hash covers that link and its whole content, so changing
 or removing an entry breaks the chain at that point and ``manage.py audit_verify`` names it. Entries are written only
 by ``trove.core.audit.record``, which numbers them 1, 2, 3… under a lock. Python refuses to update or delete an
-entry, and on PostgreSQL a trigger (migration 0002) refuses it in the database too.
+entry, and on PostgreSQL a trigger (migration 0002; since 0008 on the partitioned table, so on every partition)
+refuses it in the database too.
 
 The actor and agency are kept as plain ids without a database constraint: deleting a user or an agency must neither
 fail because of old entries nor change them (``SET NULL`` would be an UPDATE and would break the chain). The username
 is copied so that the entry still says who acted.
+
+On PostgreSQL the table is partitioned by year of ``at`` (migration 0008, ``trove.core.audit_partitions``), so that
+old years can leave the database whole (``manage.py audit_archive``): a partitioned table accepts a unique constraint
+only if it contains the partition key. The primary key is therefore ``(id, at)`` in the database (Django still knows
+the entry by ``id``), and ``entry_hash`` is indexed, not unique. Neither uniqueness was what protects the log: the
+numbers are given by ``record()`` one after the other under a lock, and ``audit_verify`` checks that they run 1, 2,
+3… without a gap or a repeat and that every hash matches its entry and the next entry's link. A duplicated number or
+hash, however it got there, breaks that check.
 """
 
 from __future__ import annotations
@@ -67,7 +76,8 @@ class AuditEntry(models.Model):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=USER_AGENT_LENGTH, blank=True)
     prev_hash = models.CharField(_("previous entry's hash"), max_length=64)
-    entry_hash = models.CharField(_("hash"), max_length=64, unique=True)
+    # Indexed, not unique: see the module's docstring (partitioning).
+    entry_hash = models.CharField(_("hash"), max_length=64, db_index=True)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -125,3 +135,32 @@ def _text(value: object) -> str | None:
 def _instant(value: datetime.datetime) -> str:
     # The same instant reads back from SQLite and PostgreSQL with different time zones attached; hash it in UTC.
     return value.astimezone(datetime.UTC).isoformat()
+
+
+class AuditArchive(models.Model):
+    """A year of the audit log that left the database for a file (``manage.py audit_archive``): the checkpoint.
+
+    Archives are taken oldest year first, so they are a prefix of the chain: entries ``first_id`` to ``last_id``,
+    linked to the previous archive's ``last_hash`` (the first archive to the genesis hash). ``audit_verify`` starts
+    the live chain from the newest checkpoint, and ``audit_verify --archive FILE`` checks a file against its row. On
+    PostgreSQL a trigger (migration 0009) refuses to change or delete a checkpoint, as it does for entries.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    first_id = models.BigIntegerField(_("first entry"))
+    last_id = models.BigIntegerField(_("last entry"))
+    entry_count = models.BigIntegerField(_("number of entries"))
+    first_prev_hash = models.CharField(_("hash before the first entry"), max_length=64)
+    last_hash = models.CharField(_("last entry's hash"), max_length=64)
+    file_name = models.CharField(_("file name"), max_length=200)
+    file_sha256 = models.CharField(_("file's SHA-256"), max_length=64)
+    archived_at = models.DateTimeField(_("archived at"))
+    archived_by = models.CharField(_("archived by"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("audit log archive")
+        verbose_name_plural = _("audit log archives")
+        ordering = ["first_id"]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.first_id}–{self.last_id}"

@@ -1,3 +1,6 @@
+import datetime
+from unittest import mock
+
 from django.urls import reverse
 
 from trove.core import audit
@@ -50,6 +53,21 @@ class AuditLogPageTests(PersonaTestCase):
                                    HTTP_ACCEPT_LANGUAGE="en")
         self.assertEqual(list(response.context["page"].object_list), [])
         self.assertContains(response, "cannot be before")
+
+    def test_dates_are_the_days_in_vietnam(self):
+        # 23:30 on 1 May in Hà Nội is 16:30 UTC; 00:30 on 2 May is 17:30 UTC on 1 May.
+        vietnam = datetime.timezone(datetime.timedelta(hours=7))
+        for object_id, when in (("the day before", datetime.datetime(2026, 4, 30, 23, 30, tzinfo=vietnam)),
+                                ("late", datetime.datetime(2026, 5, 1, 23, 30, tzinfo=vietnam)),
+                                ("next day", datetime.datetime(2026, 5, 2, 0, 30, tzinfo=vietnam))):
+            with mock.patch("django.utils.timezone.now", return_value=when):
+                audit.record("identity.view", actor=self.p.owner, agency=self.p.owner_agency,
+                             object_type="cases.case", object_id=object_id)
+        self.sign_in(self.p.auditor)
+
+        response = self.client.get(self.url, {"date_from": "2026-05-01", "date_to": "2026-05-01"})
+
+        self.assertEqual([entry.object_id for entry in response.context["page"].object_list], ["late"])
 
     def test_the_query_count_does_not_grow_with_the_entries(self):
         self.sign_in(self.p.auditor)

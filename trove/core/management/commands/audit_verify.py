@@ -1,4 +1,4 @@
-"""Check the audit log's hash chain from the first entry to the last.
+"""Check the audit log's hash chain from the first entry (or the last archive's checkpoint) to the last.
 
 Exit status 0 with "N entries, chain intact", or non-zero (a CommandError, status 1) naming the first broken entry
 and what is wrong with it:
@@ -7,47 +7,62 @@ and what is wrong with it:
 - link broken: its ``prev_hash`` is not the previous entry's hash (that entry was rewritten together with its hash);
 - entries deleted: numbers are missing before it (entries are numbered 1, 2, 3… without gaps).
 
+When older years were archived (``manage.py audit_archive``), the checkpoints must follow one another from the
+genesis hash, and the live chain must continue the newest: its first entry numbered right after the last archived
+one and linked to its hash. ``--archive FILE`` checks an archive file instead: its SHA-256 against its checkpoint,
+the chain inside it and its link to the archive before it.
+
 Entries are streamed in id order, so the command runs in constant memory on millions of rows. Deleting the newest
 entries leaves no trace in the chain itself; compare the count and last hash with a copy kept elsewhere.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
-from trove.core.models.audit import GENESIS_HASH, AuditEntry
+from trove.core.audit_archive import ArchiveError, verify_file
+from trove.core.audit_chain import ChainBroken, ChainWalk, checkpoints_problem
+from trove.core.models.audit import AuditArchive, AuditEntry
 
 
 class Command(BaseCommand):
-    help = "Verify the audit log's hash chain; exits non-zero naming the first broken entry."
+    help = "Verify the audit log's hash chain (or an archive file); exits non-zero naming the first broken entry."
 
-    def handle(self, *args, **options):
-        count = 0
-        previous_id = 0
-        previous_hash = GENESIS_HASH
-        for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
-            problem = _problem(entry, previous_id=previous_id, previous_hash=previous_hash)
-            if problem:
-                raise CommandError(
-                    f"Audit entry {entry.pk} is broken: {problem} (the {count} entries before it are intact)."
-                )
-            count += 1
-            previous_id, previous_hash = entry.pk, entry.entry_hash
-        self.stdout.write(f"{count} entries, chain intact; last hash {previous_hash}.")
+    def add_arguments(self, parser):
+        parser.add_argument("--archive", type=Path, help="verify this archive file (audit-YYYY.jsonl.gz) instead")
 
+    def handle(self, *args, archive: Path | None = None, **options):
+        if archive is not None:
+            return self.verify_archive(archive)
+        archives = list(AuditArchive.objects.order_by("first_id"))
+        problem = checkpoints_problem(archives)
+        if problem:
+            raise CommandError(problem)
+        walk = ChainWalk.after(archives[-1] if archives else None)
+        try:
+            for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
+                walk.step(entry)
+        except ChainBroken as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(f"{walk.count} entries, chain intact; last hash {walk.previous_hash}.")
+        if archives:
+            archived = sum(item.entry_count for item in archives)
+            years = f"{archives[0].year}–{archives[-1].year}" if len(archives) > 1 else str(archives[0].year)
+            self.stdout.write(
+                f"Before them, {archived} entries ({years}) are archived in {len(archives)} file(s); "
+                f"the live chain continues the archive of {archives[-1].year}. Check the files with "
+                "`audit_verify --archive FILE`."
+            )
 
-def _problem(entry: AuditEntry, *, previous_id: int, previous_hash: str) -> str:
-    if entry.prev_hash != previous_hash:
-        if entry.pk != previous_id + 1:
-            missing = f"{previous_id + 1}" if entry.pk == previous_id + 2 else f"{previous_id + 1}–{entry.pk - 1}"
-            return f"the entries before it are missing (deleted: {missing}), its link to the previous entry is broken"
-        if previous_id == 0:
-            return "it is the first entry but does not start the chain (entries before it were deleted)"
-        return (
-            f"its link to the previous entry is broken: entry {previous_id} was rewritten (hash included) or replaced"
+    def verify_archive(self, path: Path) -> None:
+        try:
+            archive, previous = verify_file(path)
+        except ArchiveError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(
+            f"{path.name}: {archive.entry_count} entries of {archive.year}, numbers "
+            f"{archive.first_id}–{archive.last_id}, SHA-256 as recorded, chain intact and linked to "
+            f"{previous}; last hash {archive.last_hash}."
         )
-    if entry.pk != previous_id + 1:
-        return f"entries numbered {previous_id + 1}–{entry.pk - 1} are missing although the links match"
-    if entry.compute_hash() != entry.entry_hash:
-        return "content changed: the stored hash does not match the entry's content"
-    return ""
