@@ -29,7 +29,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from trove.core import audit
-from trove.core.audit_chain import ChainBroken, ChainWalk
+from trove.core.audit_chain import ChainBroken, ChainWalk, checkpoints_problem
 from trove.core.audit_partitions import (
     current_year,
     detach_year_partition,
@@ -87,11 +87,11 @@ def entry_from_line(line: str) -> AuditEntry:
 
 def archivable(year: int, *, using: str = DEFAULT_DB_ALIAS) -> None:
     """Raise ArchiveError unless ``year`` may be archived now: PostgreSQL, old enough, the oldest, in its partition."""
-    if connections[using].vendor != "postgresql" or not is_partitioned(using):
-        raise ArchiveError(
-            "Archiving the audit log needs PostgreSQL with the partitioned table (migration 0008); "
-            "on SQLite the log stays in its one table."
-        )
+    if connections[using].vendor != "postgresql":
+        raise ArchiveError("Archiving the audit log needs PostgreSQL; on SQLite the log stays in its one table.")
+    if not is_partitioned(using):
+        raise ArchiveError("Archiving the audit log needs PostgreSQL with the partitioned table: run "
+                           "`manage.py migrate` first (migration 0008).")
     online = settings.AUDIT_ONLINE_YEARS
     if online < 0:
         raise ArchiveError(f"AUDIT_ONLINE_YEARS is {online}: set it to 0 or more.")
@@ -306,13 +306,12 @@ def verify_file(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> tuple[AuditArch
             f"its SHA-256 {sha256} is not the {archive.file_sha256} recorded when {archive.year} was "
             "archived: the file was changed or replaced"
         )
-    previous = archives.filter(last_id__lt=archive.first_id).order_by("-last_id").first()
-    if previous is None and (archive.first_id != 1 or archive.first_prev_hash != GENESIS_HASH):
-        problems.append("it is the oldest archive but does not start the chain at entry 1 from the genesis hash")
-    elif previous is not None and (
-        previous.last_id + 1 != archive.first_id or previous.last_hash != archive.first_prev_hash
-    ):
-        problems.append(f"it does not continue the archive of {previous.year}")
+    # The checkpoints up to this one must follow one another from the genesis hash: the same rule as audit_verify's.
+    prefix = list(archives.filter(first_id__lte=archive.first_id).order_by("first_id"))
+    previous = prefix[-2] if len(prefix) > 1 else None
+    link = checkpoints_problem(prefix)
+    if link:
+        problems.append(link.rstrip("."))
     problem = _file_chain_problem(path, archive)
     if problem:
         problems.append(problem)
