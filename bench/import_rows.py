@@ -187,6 +187,7 @@ def main() -> None:
         registry.register(dataclasses.replace(registry.get_kind("persons"), write_many=None))
     before = Person.objects.count()
 
+    speed_before = machine_speed()
     print(f"Generating {args.rows} rows…", flush=True)
     started = time.perf_counter()
     content, repeats, failing = messy_workbook(args.rows, args.seed)
@@ -217,6 +218,7 @@ def main() -> None:
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     helper_cpu = (children.ru_utime + children.ru_stime) - (children_started.ru_utime + children_started.ru_stime)
     load_after = os.getloadavg()
+    speed_after = machine_speed()
 
     results = {
         "scenario": "import_rows_row_by_row" if args.row_by_row else "import_rows",
@@ -235,11 +237,23 @@ def main() -> None:
         "profiled": bool(args.profile),
         "load_average_before": [round(value, 2) for value in load_before],
         "load_average_after": [round(value, 2) for value in load_after],
+        "machine_speed_seconds": [round(speed_before, 2), round(speed_after, 2)],
         "date": timezone.localdate().isoformat(),
     }
     print(json.dumps(results, ensure_ascii=False, indent=2))
     with (ROOT / "bench" / "results.jsonl").open("a", encoding="utf-8") as stream:
         stream.write(json.dumps(results, ensure_ascii=False) + "\n")
+
+
+def machine_speed() -> float:
+    """Seconds a fixed pure-Python loop takes, before and after the run: virtual machines of one kind have differed
+    twofold from one session to the next (and drift within one), so a time is read beside the machine's speed:
+    0.45–0.50 s on the tenth session's machine, where 100,000 rows took 101.9–116.9 s (docs/benchmarks.md)."""
+    started = time.perf_counter()
+    totals: dict[int, int] = {}
+    for number in range(3_000_000):
+        totals[number % 1000] = totals.get(number % 1000, 0) + number * number
+    return time.perf_counter() - started
 
 
 class QueryCounter:

@@ -63,7 +63,9 @@ def _key_holders(keys: list[int]) -> list[tuple[int, int]]:
 
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(MatchKey._meta.db_table)
-        return _binary_select(f"SELECT person_id, key FROM {table} WHERE key = ANY(%s::bigint[])", [keys])  # noqa: S608
+        # The array as its text, joined in C: psycopg dumps a list element by element in Python.
+        return _binary_select(f"SELECT person_id, key FROM {table} WHERE key = ANY(%s::bigint[])",  # noqa: S608
+                              ["{" + ",".join(map(str, keys)) + "}"])
     found: list[tuple[int, int]] = []
     for part in _chunks(keys):
         found += MatchKey.objects.filter(key__in=part).values_list("person_id", "key")

@@ -153,6 +153,22 @@ def test_the_quick_id_points_are_the_id_score_on_generated_numbers():
     assert quick > 300 and compared - quick > 300, (quick, compared)  # both ways were taken often
 
 
+def test_the_parts_of_id_numbers_are_shared_objects_until_enough_are_kept(monkeypatch):
+    """Two profiles with numbers in common hold the same part objects (compared by identity first); once
+    ``KEPT_PARTS`` are kept, new numbers get parts of their own, equal all the same."""
+    from trove.people.matching import profile as profile_module
+
+    first = profile_module.id_parts({"cccd": "087198001234", "phone": "0912345678"})
+    second = profile_module.id_parts({"cccd": "087198001234", "cmnd": "381234567"})
+    shared = {id(part) for part in first} & {id(part) for part in second}
+    assert len(first) == 6 and len(second) == 12 and len(shared) == 6
+    monkeypatch.setattr(profile_module, "KEPT_PARTS", len(profile_module._PARTS))
+    third = profile_module.id_parts({"cccd": "087198001234"})
+    fresh = profile_module.id_parts({"cccd": "087198009876"})
+    assert third == first and not {id(part) for part in third} & {id(part) for part in first}
+    assert len(third & fresh) == 4 and len(profile_module._PARTS) == profile_module.KEPT_PARTS
+
+
 def test_profiles_pickle_by_value():
     resolver = UnitResolver().preload_all()
     profile = build_profile(PersonData(full_name="Hoàng Thị Ngọc Lan", other_names=["Lan Hoàng"],
