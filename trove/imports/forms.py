@@ -8,7 +8,7 @@ from openpyxl.utils import get_column_letter
 
 from trove.geo.models import Country
 from trove.imports.places import legacy_places
-from trove.imports.registry import Kind, all_kinds
+from trove.imports.registry import Kind
 
 NOT_IN_FILE = ""
 
@@ -18,10 +18,10 @@ class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("What the list holds"))
     file = forms.FileField(label=_("File"), help_text=_("Excel (.xlsx, .xls) or CSV."))
 
-    def __init__(self, *args, agencies, **kwargs) -> None:
+    def __init__(self, *args, agencies, kinds: list[Kind], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].choices = [(str(agency.pk), agency.name) for agency in agencies]
-        self.fields["kind"].choices = [(kind.code, kind.label) for kind in all_kinds()]
+        self.fields["kind"].choices = [(kind.code, kind.label) for kind in kinds]
         self.fields["file"].widget.attrs["accept"] = ".xlsx,.xls,.csv"
 
 

@@ -223,7 +223,7 @@ def write_missing(context, values: dict, person, existing) -> WriteResult:
 
 
 register(Kind(
-    code="persons", label=gettext_lazy("Persons and their cases"), permission="case.create",
+    code="persons", order=0, label=gettext_lazy("Persons and their cases"), permission="case.create",
     description=gettext_lazy("People who were received (returned, rescued, reported themselves…): each row opens a "
                              "case with its intake, as the intake form does."),
     fields=PERSON_FIELDS + (
@@ -260,7 +260,7 @@ register(Kind(
 ))
 
 register(Kind(
-    code="suspected", label=gettext_lazy("Suspected victims"), permission="case.create",
+    code="suspected", order=1, label=gettext_lazy("Suspected victims"), permission="case.create",
     description=gettext_lazy("People who may be victims, followed by the channel through which they may be "
                              "trafficked."),
     fields=PERSON_FIELDS + (
@@ -279,7 +279,7 @@ register(Kind(
 ))
 
 register(Kind(
-    code="missing", label=gettext_lazy("Missing persons"), permission="case.create",
+    code="missing", order=2, label=gettext_lazy("Missing persons"), permission="case.create",
     description=gettext_lazy("People reported missing or not yet rescued."),
     fields=PERSON_FIELDS + (
         REPORTED_ON, REPORTED_BY,

@@ -85,6 +85,9 @@ class Kind:
     event_date: str = ""
     write_many: Callable[..., list] | None = None
     description: Promise | str = ""
+    # Where the kind comes in the list an officer chooses from (lowest first; then as registered): the lists of
+    # persons first, the ones most offices bring.
+    order: int = 100
 
     def field(self, name: str) -> Field | None:
         return self._fields_by_name.get(name)
@@ -120,4 +123,4 @@ def get_kind(code: str) -> Kind | None:
 
 def all_kinds() -> list[Kind]:
     _discover()
-    return list(_KINDS.values())
+    return sorted(_KINDS.values(), key=lambda kind: kind.order)

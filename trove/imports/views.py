@@ -28,10 +28,12 @@ STEP_URLS = {BatchStatus.UPLOADED: "imports:sheet", BatchStatus.MAPPING: "import
              BatchStatus.READY: "imports:preview"}
 
 
-def _importing_agencies(user) -> list:
-    permissions = {kind.permission for kind in all_kinds()}
-    agencies = {m.agency_id: m.agency for permission in permissions for m in policy.memberships_with(user, permission)}
-    return sorted(agencies.values(), key=lambda agency: agency.name)
+def _importing(user) -> tuple[list, list]:
+    """The agencies ``user`` may import lists for, and the kinds of list they may import for at least one of them."""
+    memberships = {kind.permission: policy.memberships_with(user, kind.permission) for kind in all_kinds()}
+    agencies = {m.agency_id: m.agency for found in memberships.values() for m in found}
+    kinds = [kind for kind in all_kinds() if memberships[kind.permission]]
+    return sorted(agencies.values(), key=lambda agency: agency.name), kinds
 
 
 def _errors(form, error: ValidationError) -> None:
@@ -54,7 +56,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     for item in batches + mappings:
         item.kind_label = labels.get(item.kind, item.kind)
     return render(request, "imports/list.html", {
-        "page": page, "batches": batches, "can_import": bool(_importing_agencies(request.user)),
+        "page": page, "batches": batches, "can_import": bool(_importing(request.user)[0]),
         "mappings": mappings,
     })
 
@@ -62,10 +64,10 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def batch_new(request: HttpRequest) -> HttpResponse:
-    agencies = _importing_agencies(request.user)
+    agencies, kinds = _importing(request.user)
     if not agencies:
         raise PermissionDenied
-    form = UploadForm(request.POST or None, request.FILES or None, agencies=agencies)
+    form = UploadForm(request.POST or None, request.FILES or None, agencies=agencies, kinds=kinds)
     if request.method == "POST" and form.is_valid():
         agency = next(a for a in agencies if str(a.pk) == form.cleaned_data["agency"])
         upload = form.cleaned_data["file"]
@@ -78,9 +80,12 @@ def batch_new(request: HttpRequest) -> HttpResponse:
                                              file_name=upload.name, content=upload.read(), request=request)
             except ValidationError as error:
                 _errors(form, error)
+            except PermissionDenied:  # a kind the officer imports for another of their agencies, not this one
+                form.add_error("kind", _("You may not import this kind of list for %(agency)s.")
+                               % {"agency": agency.name})
             else:
                 return redirect("imports:sheet", batch.pk)
-    return render(request, "imports/upload.html", {"form": form, "kinds": all_kinds()},
+    return render(request, "imports/upload.html", {"form": form, "kinds": kinds},
                   status=400 if form.errors else 200)
 
 

@@ -4,6 +4,7 @@ refused changes (403), other agencies get 404; names are shown only to members w
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from trove.core.models import AuditEntry
 from trove.imports import actions
@@ -80,7 +81,8 @@ class PersonaTests(ImportTestCase):
     def setUp(self):
         super().setUp()
         self.batch = self.prepared(persons_workbook())
-        self.done = self.run_import(self.prepared(persons_workbook(), name="b.xlsx"))
+        with translation.override("en"):  # the reasons are stored in the language of the run
+            self.done = self.run_import(self.prepared(persons_workbook(), name="b.xlsx"))
 
     def status(self, user, method, name, batch=None, data=None):
         self.sign_in(user)
@@ -119,10 +121,33 @@ class PersonaTests(ImportTestCase):
             self.assertEqual(self.client.get(reverse("imports:new")).status_code, 403, user.username)
         # A supervisor records support and activities, so imports such lists (not persons).
         self.sign_in(self.p.supervisor)
-        self.assertEqual(self.client.get(reverse("imports:new")).status_code, 200)
+        page = self.client.get(reverse("imports:new"), **EN)
+        self.assertEqual([code for code, _label in page.context["form"].fields["kind"].choices],
+                         ["support", "activities"])
         with self.assertRaises(PermissionDenied):
             actions.batch_create(acting_user=self.p.supervisor, agency=self.p.province_agency, kind="persons",
                                  file_name="ds.xlsx", content=persons_workbook())
+        # The owner, who imports every kind, is offered the lists of persons first.
+        self.sign_in(self.p.owner)
+        choices = self.client.get(reverse("imports:new"), **EN).context["form"].fields["kind"].choices
+        self.assertEqual([code for code, _label in choices][:3], ["persons", "suspected", "missing"])
+
+    def test_a_kind_the_chosen_agency_does_not_allow_is_refused_on_the_form(self):
+        """Offered because the officer imports persons for one agency, refused for the other: a message on the form
+        in the officer's language, nothing stored."""
+        from trove.agencies.models import Membership, Role
+        from trove.core.testing import SINCE
+
+        Membership.objects.create(user=self.p.supervisor, agency=self.p.owner_agency, role=Role.CASEWORKER,
+                                  scope_unit=self.p.owner_agency.unit, valid_from=SINCE)
+        self.sign_in(self.p.supervisor)
+        before = ImportBatch.objects.count()
+        upload = SimpleUploadedFile("Danh sách.xlsx", persons_workbook())
+        response = self.client.post(reverse("imports:new"), {"agency": self.p.province_agency.pk, "kind": "persons",
+                                                             "file": upload}, HTTP_ACCEPT_LANGUAGE="vi")
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "Bạn không được nhập loại danh sách này cho", status_code=400)
+        self.assertEqual(ImportBatch.objects.count(), before)
 
     def test_identity_is_shown_only_to_members_who_may_see_it(self):
         self.sign_in(self.p.readonly)
