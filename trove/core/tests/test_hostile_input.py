@@ -65,13 +65,14 @@ def form_classes() -> list[type[forms.BaseForm]]:
 
 def _form_arguments(p) -> dict[str, dict]:
     """What the forms whose constructors need more than data are given (as their views give them)."""
+    from trove.imports.registry import all_kinds as import_kinds
     from trove.imports.registry import get_kind as import_kind
     from trove.plans.models import ActivityKind
 
     agencies = Agency.objects.filter(pk__in=[p.owner_agency.pk, p.province_agency.pk])
     return {
         "trove.cases.forms.IntakeForm": {"agency": p.owner_agency},
-        "trove.imports.forms.UploadForm": {"agencies": agencies},
+        "trove.imports.forms.UploadForm": {"agencies": agencies, "kinds": import_kinds()},
         "trove.imports.forms.SheetForm": {"sheets": ["Danh sách", "Sheet2"]},
         "trove.imports.forms.MappingForm": {"kind": import_kind("persons"), "labels": ["Họ và tên", "Năm sinh"],
                                             "agency": p.owner_agency},
