@@ -230,7 +230,7 @@ class Helper:
         """The persons the batch ``prepared`` created, now committed: the helper's next checks know them. A person
         whose profile is the one the helper worked out for their row (the row's data was written as it was read)
         goes as that row's number: the helper still holds the profile (``Sent``)."""
-        helpers = {number: profile for number, (profile, _probes) in prepared.profiles.items()}
+        helpers = _row_profiles(prepared)
         persons = [(pk, number if helpers.get(number) is profile else profile)
                    for (pk, profile), number in zip(prepared.created, prepared.created_rows, strict=True)]
         with contextlib.suppress(OSError):  # the helper is gone: the next ``batches`` step says so
@@ -358,6 +358,11 @@ def _serve(order: Order, outbox: Outbox, heard: queue.SimpleQueue) -> None:
     outbox.put(End())
 
 
+def _row_profiles(prepared) -> dict[int, object]:
+    """Row number -> the profile the helper worked out for the row's person."""
+    return {number: profile for number, (profile, _probes) in prepared.profiles.items()}
+
+
 class Sent:
     """The profiles of the rows of the batches sent and not yet written, by batch: the writer names a new person's
     profile by its row when it is the one worked out here, which saves pickling it there and rebuilding it here
@@ -367,7 +372,7 @@ class Sent:
         self._batches: dict[int, dict[int, object]] = {}
 
     def add(self, prepared) -> None:
-        self._batches[prepared.seq] = {number: profile for number, (profile, _probes) in prepared.profiles.items()}
+        self._batches[prepared.seq] = _row_profiles(prepared)
 
     def profiles(self, seq: int, persons: list[tuple[int, object]]) -> list[tuple[int, object]]:
         """``(person id, profile)`` for the persons batch ``seq`` created, each given by its profile or its row."""

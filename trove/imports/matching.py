@@ -240,11 +240,9 @@ def _scored(profile: Profile, pids, id_hits: set[int], others: dict[int, Profile
     sharing an ID number: each first bounded (``ceilings``), scored only if the bound may reach it."""
     names, floor = name_ceiling(profile), threshold - CEILING_MARGIN
     present = [(pid, others[pid]) for pid in pids if pid in others]  # not those merged into another person
-    bounded = [(pid, other) for pid, other in present if pid not in id_hits]
-    below = {pid for (pid, _other), ceiling in zip(bounded, ceilings(profile, [other for _pid, other in bounded],
-                                                                     names, floor), strict=True) if ceiling < floor}
-    for pid, other in present:
-        if pid in below:
+    bounds = ceilings(profile, [other for _pid, other in present], names, floor)
+    for (pid, other), ceiling in zip(present, bounds, strict=True):
+        if ceiling < floor and pid not in id_hits:
             continue
         score, reasons = score_profiles(profile, other)
         if score >= threshold or pid in id_hits:

@@ -30,9 +30,11 @@ STEP_URLS = {BatchStatus.UPLOADED: "imports:sheet", BatchStatus.MAPPING: "import
 
 def _importing(user) -> tuple[list, list]:
     """The agencies ``user`` may import lists for, and the kinds of list they may import for at least one of them."""
-    memberships = {kind.permission: policy.memberships_with(user, kind.permission) for kind in all_kinds()}
+    kinds = all_kinds()
+    permissions = {kind.permission for kind in kinds}
+    memberships = {permission: policy.memberships_with(user, permission) for permission in permissions}
     agencies = {m.agency_id: m.agency for found in memberships.values() for m in found}
-    kinds = [kind for kind in all_kinds() if memberships[kind.permission]]
+    kinds = [kind for kind in kinds if memberships[kind.permission]]
     return sorted(agencies.values(), key=lambda agency: agency.name), kinds
 
 
